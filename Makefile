@@ -1,0 +1,36 @@
+# The two commands: `make run` builds everything and starts the server; `make test` installs what
+# the tests need (PostgreSQL, Redis, Chromium) when missing and runs every test.
+
+CARGO ?= cargo
+NPM ?= npm
+UI_SOURCES := $(shell find frontend/src -type f 2>/dev/null) frontend/index.html frontend/vite.config.ts
+
+.PHONY: run ui test test-deps test-rust test-ui lint
+
+## Build the web UI and the release binary, then serve on http://127.0.0.1:8080 (embedded SQLite).
+run: ui
+	$(CARGO) run --release --bin boxoffice -- serve
+
+ui: frontend/dist/index.html
+
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	$(NPM) --prefix frontend ci --no-audit --no-fund
+
+frontend/dist/index.html: frontend/node_modules/.package-lock.json $(UI_SOURCES)
+	$(NPM) --prefix frontend run build
+
+## Every test: Rust (engine, real PostgreSQL and SQLite), UI unit tests.
+test: test-deps ui test-rust test-ui
+
+test-deps:
+	scripts/test-deps.sh
+
+test-rust:
+	$(CARGO) test --workspace
+
+test-ui: frontend/node_modules/.package-lock.json
+	$(NPM) --prefix frontend test
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --all-targets -- -D warnings

@@ -1,0 +1,39 @@
+// One seat. Memoized and given only primitives and a stable handler, so a change to one seat
+// re-renders one button even on maps of thousands.
+import { memo, type MouseEventHandler } from 'react';
+import type { Seat } from '../api/types';
+import { STATUS_SEAT, seatAriaLabel } from './seatLook';
+
+interface Props {
+  seat: Seat;
+  sectionTitle: string;
+  selected: boolean;
+  targeted: boolean;
+  /** Reads the seat id from `data-seat-id`, so one function serves every seat. */
+  onClick: MouseEventHandler<HTMLButtonElement>;
+}
+
+export const SeatButton = memo(function SeatButton({ seat, sectionTitle, selected, targeted, onClick }: Props) {
+  const ring = selected
+    ? 'ring-2 ring-offset-1 ring-sky-500'
+    : targeted
+      ? 'ring-2 ring-offset-1 ring-indigo-700'
+      : '';
+  return (
+    <button
+      type="button"
+      data-testid={`seat-${seat.seatId}`}
+      data-seat-id={seat.seatId}
+      data-status={seat.status}
+      data-selected={selected || undefined}
+      data-target={targeted || undefined}
+      aria-label={seatAriaLabel(seat.seatNumber, sectionTitle, seat.status)}
+      title={seat.seatNumber}
+      disabled={seat.status !== 'AVAILABLE'}
+      onClick={onClick}
+      className={`h-7 w-7 shrink-0 rounded-t-md rounded-b-sm text-[10px] leading-none font-semibold tabular-nums transition-colors focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 ${STATUS_SEAT[seat.status]} ${ring}`}
+    >
+      {seat.number > 0 ? seat.number : ''}
+    </button>
+  );
+});

@@ -1,0 +1,64 @@
+//! Liveness (`/health/live`: the process runs) and readiness (`/health/ready`: the store answers
+//! and this node serves its partitions). A failing readiness check is named in the `503` body.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use boxoffice_actors::ownership::Ownership;
+use serde_json::{Value, json};
+
+use super::AppState;
+use crate::limits::RETRY_AFTER;
+
+/// How long a readiness probe waits for the database.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// What readiness looks at besides the store.
+pub struct Readiness {
+    pub ownership: Arc<Ownership>,
+}
+
+pub async fn live() -> Json<Value> {
+    Json(json!({ "status": "UP" }))
+}
+
+pub async fn ready(State(state): State<AppState>) -> Response {
+    let mut up = true;
+    let database = match tokio::time::timeout(PROBE_TIMEOUT, state.store.ping()).await {
+        Ok(Ok(())) => json!({ "status": "UP" }),
+        Ok(Err(error)) => {
+            up = false;
+            json!({ "status": "DOWN", "detail": error.to_string() })
+        }
+        Err(_) => {
+            up = false;
+            json!({ "status": "DOWN", "detail": format!("no answer within {PROBE_TIMEOUT:?}") })
+        }
+    };
+    let ownership = &state.readiness.ownership;
+    let owned = ownership.owned().len();
+    let partitions = if owned > 0 {
+        json!({ "status": "UP", "owned": owned, "total": ownership.partitions() })
+    } else {
+        up = false;
+        json!({ "status": "DOWN", "owned": 0, "total": ownership.partitions(),
+                "detail": "this node owns no partitions" })
+    };
+    let body = json!({
+        "status": if up { "UP" } else { "DOWN" },
+        "checks": { "database": database, "partitions": partitions },
+    });
+    if up {
+        (StatusCode::OK, Json(body)).into_response()
+    } else {
+        let mut response = (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response();
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER.as_secs()));
+        response
+    }
+}

@@ -1,0 +1,346 @@
+//! The test harness: `spawn_app` gives each test a fresh database (PostgreSQL or SQLite), the
+//! server on a free port inside the test's runtime, and a `TestApp` with one method per endpoint
+//! and direct database assertions. `ServerProcess` runs the real binary, for tests that kill it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use boxoffice::config::{Cli, Command as CliCommand, ServeArgs};
+use boxoffice::startup::Application;
+use boxoffice_actors::Engine;
+use clap::Parser;
+use serde_json::{Value, json};
+use sqlx::{PgPool, SqlitePool};
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+pub mod postgres;
+
+/// Which store a test runs against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Db {
+    Postgres,
+    Sqlite,
+}
+
+/// A loopback port nobody listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// A directory removed when dropped.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(purpose: &str) -> Self {
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "boxoffice-test-{purpose}-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("create a temp dir");
+        Self(path)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A database for one test, with a pool for assertions.
+pub enum TestDb {
+    Postgres { url: String, pool: PgPool },
+    Sqlite { url: String, pool: SqlitePool, _dir: TempDir },
+}
+
+impl TestDb {
+    pub async fn fresh(db: Db) -> Self {
+        match db {
+            Db::Postgres => {
+                let url = postgres::fresh_database().await;
+                let pool = PgPool::connect(&url).await.expect("connect the assertion pool");
+                TestDb::Postgres { url, pool }
+            }
+            Db::Sqlite => {
+                let dir = TempDir::new("sqlite");
+                let url = format!("sqlite://{}", dir.0.join("boxoffice.db").display());
+                // The pool connects lazily: the server creates the file and its schema first.
+                let pool = SqlitePool::connect_lazy(&url).expect("an assertion pool");
+                TestDb::Sqlite { url, pool, _dir: dir }
+            }
+        }
+    }
+
+    pub fn url(&self) -> &str {
+        match self {
+            TestDb::Postgres { url, .. } | TestDb::Sqlite { url, .. } => url,
+        }
+    }
+
+    /// A seat's version as stored.
+    pub async fn seat_version(&self, seat: i64) -> i64 {
+        self.scalar("SELECT version FROM seats WHERE id = $1", &[seat]).await
+    }
+
+    /// Booking rows of one seat.
+    pub async fn bookings_of_seat(&self, seat: i64) -> i64 {
+        self.scalar("SELECT count(*) FROM bookings WHERE seat_id = $1", &[seat]).await
+    }
+
+    /// Booking rows of one event.
+    pub async fn bookings_of_event(&self, event: i64) -> i64 {
+        self.scalar("SELECT count(*) FROM bookings WHERE event_id = $1", &[event]).await
+    }
+
+    /// Booking rows in all.
+    pub async fn booking_count(&self) -> i64 {
+        self.scalar("SELECT count(*) FROM bookings", &[]).await
+    }
+
+    /// Seats whose status is BOOKED, in all.
+    pub async fn booked_seat_count(&self) -> i64 {
+        self.scalar("SELECT count(*) FROM seats WHERE status = 'BOOKED'", &[]).await
+    }
+
+    /// Seats that have more than one active booking (must always be zero).
+    pub async fn double_booked_seats(&self) -> i64 {
+        self.scalar(
+            "SELECT count(*) FROM (SELECT seat_id FROM bookings WHERE status = 'ACTIVE'
+             GROUP BY seat_id HAVING count(*) > 1) AS doubles",
+            &[],
+        )
+        .await
+    }
+
+    /// One integer from the database; `$1`, `$2`… are bound to `args`.
+    async fn scalar(&self, sql: &'static str, args: &[i64]) -> i64 {
+        match self {
+            TestDb::Postgres { pool, .. } => {
+                let mut query = sqlx::query_scalar(sql);
+                for &arg in args {
+                    query = query.bind(arg);
+                }
+                query.fetch_one(pool).await.expect("assertion query")
+            }
+            TestDb::Sqlite { pool, .. } => {
+                // SQLite spells numbered parameters ?1, ?2…
+                let sql = sql.replace('$', "?");
+                let mut query = sqlx::query_scalar(sqlx::AssertSqlSafe(sql));
+                for &arg in args {
+                    query = query.bind(arg);
+                }
+                query.fetch_one(pool).await.expect("assertion query")
+            }
+        }
+    }
+}
+
+/// `boxoffice serve` settings for a test: a free port, no UI.
+pub fn serve_args(database_url: &str, extra: &[&str]) -> ServeArgs {
+    let mut args =
+        vec!["boxoffice", "serve", "--listen", "127.0.0.1:0", "--database-url", database_url];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&["--ui-dir", "/nonexistent"]);
+    let CliCommand::Serve(serve) = Cli::try_parse_from(args).expect("test arguments parse").command;
+    serve
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub engine: Arc<Engine>,
+    pub db: TestDb,
+    shutdown: CancellationToken,
+    server: JoinHandle<anyhow::Result<()>>,
+}
+
+/// The application on a fresh database of the given kind, with the demo event.
+pub async fn spawn_app(db: Db) -> TestApp {
+    spawn_app_with(db, &[]).await
+}
+
+/// The same, with extra `serve` flags.
+pub async fn spawn_app_with(db: Db, extra: &[&str]) -> TestApp {
+    boxoffice::telemetry::raise_open_files_limit();
+    let db = TestDb::fresh(db).await;
+    let app =
+        Application::build(serve_args(db.url(), extra)).await.expect("the application builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let engine = app.engine().clone();
+    let shutdown = app.shutdown_token();
+    let server = tokio::spawn(app.run_until_stopped());
+    TestApp { address, client: client(), engine, db, shutdown, server }
+}
+
+/// An HTTP client that opens as many connections as the test asks for.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .pool_max_idle_per_host(usize::MAX)
+        .timeout(Duration::from_secs(60))
+        .build()
+        .expect("an HTTP client")
+}
+
+impl TestApp {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(format!("{}{path}", self.address)).send().await.expect("GET")
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.client.post(format!("{}{path}", self.address)).json(body).send().await.expect("POST")
+    }
+
+    pub async fn book(&self, seat: i64, user: &str, strategy: Option<&str>) -> reqwest::Response {
+        let mut body = json!({ "seatId": seat, "userId": user });
+        if let Some(strategy) = strategy {
+            body["strategy"] = json!(strategy);
+        }
+        self.post_json("/api/v1/bookings", &body).await
+    }
+
+    /// Creates an event (admin route, from loopback) and returns its id.
+    pub async fn create_event(&self, name: &str, rows: u32, seats_per_row: u32) -> i64 {
+        let response = self
+            .post_json(
+                "/api/v1/events",
+                &json!({ "name": name, "rows": rows, "seatsPerRow": seats_per_row }),
+            )
+            .await;
+        assert_eq!(response.status(), 201, "{:?}", response.text().await);
+        response.json::<Value>().await.expect("event JSON")["id"].as_i64().expect("an event id")
+    }
+
+    /// The seat ids of an event in layout order.
+    pub async fn seat_ids(&self, event: i64) -> Vec<i64> {
+        let seats: Vec<Value> = self
+            .get(&format!("/api/v1/events/{event}/seats"))
+            .await
+            .json()
+            .await
+            .expect("seats JSON");
+        seats.iter().map(|seat| seat["seatId"].as_i64().expect("seatId")).collect()
+    }
+
+    /// Stops the server gracefully and waits for it.
+    pub async fn stop(self) {
+        self.shutdown.cancel();
+        self.server.await.expect("the server task").expect("a clean stop");
+    }
+}
+
+/// Sends `count` requests at once from a client of their own, each built by `send(client, i)`,
+/// and returns every response's status with its JSON body, in order. Crowds take turns: two at
+/// once would pass the process's open-file limit (each connection is a socket on both ends, in
+/// this one process), and the client's connections close before the next crowd starts.
+pub async fn all_at_once<F, Fut>(count: usize, send: F) -> Vec<(u16, Value)>
+where
+    F: Fn(&reqwest::Client, usize) -> Fut,
+    Fut: std::future::Future<Output = reqwest::Result<reqwest::Response>> + Send + 'static,
+{
+    static CROWDS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+    let _turn = CROWDS.acquire().await.expect("the semaphore is never closed");
+    let crowd = client();
+    let tasks: Vec<_> = (0..count)
+        .map(|i| {
+            let request = send(&crowd, i);
+            tokio::spawn(async move {
+                let response = request.await.expect("a response");
+                let status = response.status().as_u16();
+                let body = response.json::<Value>().await.unwrap_or(Value::Null);
+                (status, body)
+            })
+        })
+        .collect();
+    let mut results = Vec::with_capacity(count);
+    for task in tasks {
+        results.push(task.await.expect("a request task"));
+    }
+    results
+}
+
+/// Counts of each status in `results`.
+pub fn status_counts(results: &[(u16, Value)]) -> std::collections::BTreeMap<u16, usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for (status, _) in results {
+        *counts.entry(*status).or_insert(0) += 1;
+    }
+    counts
+}
+
+/// The real `boxoffice` binary in its own process, for tests that kill it.
+pub struct ServerProcess {
+    child: Child,
+    pub address: String,
+    pub log: PathBuf,
+}
+
+impl ServerProcess {
+    /// Starts `boxoffice serve` on a free port and waits (bounded) until it is ready.
+    pub async fn start(database_url: &str, extra: &[&str], log_dir: &Path) -> Self {
+        let port = free_port();
+        let log = log_dir.join(format!("server-{port}.log"));
+        let log_file = std::fs::File::create(&log).expect("a server log file");
+        let child = Command::new(env!("CARGO_BIN_EXE_boxoffice"))
+            .args([
+                "serve",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--database-url",
+                database_url,
+            ])
+            .args(["--ui-dir", "/nonexistent"])
+            .args(extra)
+            .env("RUST_LOG", "info")
+            .stdin(Stdio::null())
+            .stdout(log_file.try_clone().expect("log handle"))
+            .stderr(log_file)
+            .spawn()
+            .expect("start the boxoffice binary");
+        let mut server = Self { child, address: format!("http://127.0.0.1:{port}"), log };
+        server.wait_ready(Duration::from_secs(60)).await;
+        server
+    }
+
+    async fn wait_ready(&mut self, within: Duration) {
+        let client = client();
+        let deadline = Instant::now() + within;
+        loop {
+            if let Ok(response) = client.get(format!("{}/health/ready", self.address)).send().await
+                && response.status() == 200
+            {
+                return;
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!(
+                    "the server exited with {status}: {}",
+                    std::fs::read_to_string(&self.log).unwrap_or_default()
+                );
+            }
+            assert!(Instant::now() < deadline, "the server was not ready within {within:?}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// SIGKILL: the process gets no chance to flush anything.
+    pub fn kill(mut self) {
+        self.child.kill().expect("SIGKILL the server");
+        self.child.wait().expect("reap the server");
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use thiserror::Error;
 
+use crate::limits::{STREAM_BUFFER_PER_EVENT, STREAM_CLIENTS_MAX};
 use crate::store::DEFAULT_DATABASE_URL;
 use crate::telemetry::LogFormat;
 
@@ -81,6 +82,14 @@ pub struct ServeArgs {
     #[arg(long, env = "BOXOFFICE_UI_DIR", default_value = "frontend/dist")]
     pub ui_dir: PathBuf,
 
+    /// Seat stream clients this node serves at once (more get 503 with Retry-After).
+    #[arg(long, env = "BOXOFFICE_STREAM_CLIENTS_MAX", default_value_t = STREAM_CLIENTS_MAX)]
+    pub stream_clients_max: usize,
+
+    /// Changes buffered per event for stream clients; a client further behind gets a snapshot.
+    #[arg(long, env = "BOXOFFICE_STREAM_BUFFER", default_value_t = STREAM_BUFFER_PER_EVENT)]
+    pub stream_buffer: usize,
+
     /// Committer tasks, each committing one batch at a time with its own connection.
     #[arg(long, env = "BOXOFFICE_COMMITTERS", default_value_t = 2)]
     pub committers: usize,
@@ -114,6 +123,12 @@ impl ServeArgs {
         }
         if !(1..=16).contains(&self.committers) {
             return fail(format!("--committers must be between 1 and 16, got {}", self.committers));
+        }
+        if !(1..=1_000_000).contains(&self.stream_clients_max) {
+            return fail("--stream-clients-max must be between 1 and 1000000".into());
+        }
+        if !(1..=1_000_000).contains(&self.stream_buffer) {
+            return fail("--stream-buffer must be between 1 and 1000000".into());
         }
         if let Some(token) = &self.admin_token
             && token.chars().count() < ADMIN_TOKEN_CHARS_MIN

@@ -31,8 +31,11 @@ mod events;
 pub mod extract;
 /// Liveness and readiness.
 mod health;
+/// Seat streams (Server-Sent Events).
+mod stream;
 
 pub use health::Readiness;
+pub use stream::Streams;
 
 /// What every handler may use.
 #[derive(Clone)]
@@ -41,6 +44,7 @@ pub struct AppState {
     pub view: Arc<SeatView>,
     pub store: Arc<dyn Store>,
     pub readiness: Arc<Readiness>,
+    pub streams: Arc<Streams>,
     pub partitions: u32,
     pub admin_token: Option<Arc<str>>,
     /// Serializes the legacy seed so two calls cannot create two default events.
@@ -53,6 +57,7 @@ pub fn router(state: AppState, ui_dir: Option<PathBuf>) -> Router {
         .route("/api/v1/events", get(events::list).post(events::create))
         .route("/api/v1/events/{event_id}", get(events::detail))
         .route("/api/v1/events/{event_id}/seats", get(events::seats))
+        .route("/api/v1/events/{event_id}/stream", get(stream::stream))
         .route("/api/v1/bookings", post(bookings::create))
         .route("/api/v1/bookings/{booking_id}", get(bookings::detail))
         .route("/api/v1/seats", get(compat::seats))

@@ -42,6 +42,17 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 /// `net.core.somaxconn`).
 pub const LISTEN_BACKLOG: u32 = 4_096;
 
+/// Seat stream clients connected to one node at once (each holds a connection and a position in
+/// its event's change buffer). Beyond it: `503` with `Retry-After`.
+pub const STREAM_CLIENTS_MAX: usize = 10_000;
+
+/// Committed changes buffered per event for its stream clients. A client further behind than
+/// this gets a fresh snapshot instead of the changes it missed.
+pub const STREAM_BUFFER_PER_EVENT: usize = 4_096;
+
+/// Interval of keep-alive comments on seat streams (so proxies do not close idle streams).
+pub const STREAM_KEEP_ALIVE: Duration = Duration::from_secs(15);
+
 /// What a client is told to wait after a `503`.
 pub const RETRY_AFTER: Duration = Duration::from_secs(1);
 

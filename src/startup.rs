@@ -17,7 +17,7 @@ use tokio_util::sync::CancellationToken;
 use crate::booking::BookingService;
 use crate::config::{DEFAULT_PARTITIONS, ServeArgs};
 use crate::feed::ChangeFeed;
-use crate::http::{self, AppState, Readiness};
+use crate::http::{self, AppState, Readiness, Streams};
 use crate::layout::demo_event;
 use crate::leases::{Leases, LocalLeases};
 use crate::limits::{LISTEN_BACKLOG, SHUTDOWN_GRACE};
@@ -49,7 +49,7 @@ impl Application {
         let leases: Arc<dyn Leases> =
             Arc::new(LocalLeases::acquire(store.as_ref(), ownership.clone(), &node_id).await?);
 
-        let view = Arc::new(SeatView::new());
+        let view = Arc::new(SeatView::new(config.stream_buffer));
         for event in store.events().await? {
             let seats = store.seats(event.id).await?;
             view.add_event(event, seats);
@@ -72,6 +72,7 @@ impl Application {
             },
             engine_config,
         );
+        let shutdown = CancellationToken::new();
         let bookings =
             Arc::new(BookingService::new(engine.clone(), store.clone(), view.clone(), feed));
         let state = AppState {
@@ -79,6 +80,7 @@ impl Application {
             view: view.clone(),
             store: store.clone(),
             readiness: Arc::new(Readiness { ownership }),
+            streams: Arc::new(Streams::new(config.stream_clients_max, shutdown.clone())),
             partitions,
             admin_token: config.admin_token.as_deref().map(Arc::from),
             seed_lock: Arc::default(),
@@ -93,15 +95,7 @@ impl Application {
             partitions,
             "boxoffice is listening"
         );
-        Ok(Self {
-            listener,
-            router,
-            engine,
-            store,
-            view,
-            leases,
-            shutdown: CancellationToken::new(),
-        })
+        Ok(Self { listener, router, engine, store, view, leases, shutdown })
     }
 
     pub fn local_addr(&self) -> SocketAddr {

@@ -19,10 +19,6 @@ use tokio::sync::broadcast;
 use crate::layout::Section;
 use crate::store::{EventRow, SeatRow};
 
-/// Changes buffered per event for stream clients; a client that falls further behind gets a
-/// fresh snapshot instead.
-pub const CHANGES_BUFFERED_PER_EVENT: usize = 4_096;
-
 /// One seat's fixed facts and its current state.
 pub struct SeatCell {
     pub id: SeatId,
@@ -89,15 +85,18 @@ impl SeatLocation {
     }
 }
 
-#[derive(Default)]
 pub struct SeatView {
     events: RwLock<BTreeMap<EventId, Arc<EventView>>>,
     seats: DashMap<SeatId, SeatLocation>,
+    /// Changes buffered per event for stream clients.
+    stream_buffer: usize,
 }
 
 impl SeatView {
-    pub fn new() -> Self {
-        Self::default()
+    /// An empty view whose events buffer `stream_buffer` changes for their stream clients.
+    pub fn new(stream_buffer: usize) -> Self {
+        assert!(stream_buffer > 0, "a change buffer holds at least one change");
+        Self { events: RwLock::default(), seats: DashMap::new(), stream_buffer }
     }
 
     /// Adds an event with its seats in layout order. Adding an event twice keeps the first.
@@ -130,7 +129,7 @@ impl SeatView {
             created_at: event.created_at,
             seats: cells,
             booked: AtomicUsize::new(booked),
-            changes: broadcast::channel(CHANGES_BUFFERED_PER_EVENT).0,
+            changes: broadcast::channel(self.stream_buffer).0,
         });
         for (index, cell) in view.seats.iter().enumerate() {
             self.seats.insert(cell.id, SeatLocation { event: view.clone(), index: index as u32 });
@@ -268,7 +267,7 @@ mod tests {
 
     #[test]
     fn newer_changes_apply_and_older_ones_are_ignored() {
-        let view = SeatView::new();
+        let view = SeatView::new(16);
         let (event, seats) = event_with_seats(3);
         let event = view.add_event(event, seats);
         let mut changes = event.subscribe();
@@ -289,7 +288,7 @@ mod tests {
 
     #[test]
     fn unknown_seats_are_neither_found_nor_applied() {
-        let view = SeatView::new();
+        let view = SeatView::new(16);
         let (event, seats) = event_with_seats(2);
         view.add_event(event, seats);
         assert!(view.seat(SeatId::new(9).unwrap()).is_none());

@@ -2,6 +2,7 @@
 //! server on a free port inside the test's runtime, and a `TestApp` with one method per endpoint
 //! and direct database assertions. `ServerProcess` runs the real binary, for tests that kill it.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -120,6 +121,24 @@ impl TestDb {
             &[],
         )
         .await
+    }
+
+    /// An event's seats as stored: id → (status, version).
+    pub async fn seat_map(&self, event: i64) -> HashMap<i64, (String, i64)> {
+        let sql = "SELECT id, status, version FROM seats WHERE event_id = $1";
+        let rows: Vec<(i64, String, i64)> = match self {
+            TestDb::Postgres { pool, .. } => {
+                sqlx::query_as(sql).bind(event).fetch_all(pool).await.expect("seat map")
+            }
+            TestDb::Sqlite { pool, .. } => {
+                sqlx::query_as(sqlx::AssertSqlSafe(sql.replace('$', "?")))
+                    .bind(event)
+                    .fetch_all(pool)
+                    .await
+                    .expect("seat map")
+            }
+        };
+        rows.into_iter().map(|(id, status, version)| (id, (status, version))).collect()
     }
 
     /// One integer from the database; `$1`, `$2`… are bound to `args`.
@@ -342,5 +361,95 @@ impl Drop for ServerProcess {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// A seat stream read the way a browser reads it: events parsed from the SSE body, applied to a
+/// seat map with the version rule (a change counts only if newer than the one held).
+pub struct SeatStream {
+    response: reqwest::Response,
+    buffer: String,
+    /// seat id → (status, version)
+    pub seats: HashMap<i64, (String, i64)>,
+    pub snapshots: usize,
+}
+
+impl SeatStream {
+    pub async fn open(client: &reqwest::Client, address: &str, event: i64) -> Self {
+        let response = client
+            .get(format!("{address}/api/v1/events/{event}/stream"))
+            .timeout(Duration::from_secs(300))
+            .send()
+            .await
+            .expect("open the stream");
+        assert_eq!(response.status(), 200, "stream of event {event}");
+        assert_eq!(response.headers()["content-type"], "text/event-stream");
+        Self { response, buffer: String::new(), seats: HashMap::new(), snapshots: 0 }
+    }
+
+    /// The next event (name and JSON data), or None when the stream ended. Applies it.
+    pub async fn next(&mut self) -> Option<(String, Value)> {
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                let (mut name, mut data) = (String::from("message"), String::new());
+                for line in block.lines() {
+                    if let Some(value) = line.strip_prefix("event:") {
+                        name = value.trim().to_owned();
+                    } else if let Some(value) = line.strip_prefix("data:") {
+                        data.push_str(value.trim_start());
+                    }
+                }
+                if data.is_empty() {
+                    continue; // a keep-alive comment
+                }
+                let data: Value = serde_json::from_str(&data).expect("event data is JSON");
+                self.apply(&name, &data);
+                return Some((name, data));
+            }
+            let chunk = self.response.chunk().await.expect("read the stream")?;
+            self.buffer.push_str(std::str::from_utf8(&chunk).expect("UTF-8"));
+        }
+    }
+
+    fn apply(&mut self, name: &str, data: &Value) {
+        let entry = |seat: &Value| {
+            (
+                seat["seatId"].as_i64().expect("seatId"),
+                (
+                    seat["status"].as_str().expect("status").to_owned(),
+                    seat["version"].as_i64().expect("version"),
+                ),
+            )
+        };
+        match name {
+            "snapshot" => {
+                self.snapshots += 1;
+                self.seats = data["seats"].as_array().expect("seats").iter().map(entry).collect();
+            }
+            "seat" => {
+                let (id, state) = entry(data);
+                if self.seats.get(&id).is_none_or(|held| held.1 < state.1) {
+                    self.seats.insert(id, state);
+                }
+            }
+            other => panic!("unexpected stream event {other:?}"),
+        }
+    }
+
+    /// Reads until the seat map equals `expected`, or fails after `within`.
+    pub async fn converge_on(&mut self, expected: &HashMap<i64, (String, i64)>, within: Duration) {
+        let deadline = tokio::time::Instant::now() + within;
+        while &self.seats != expected {
+            match tokio::time::timeout_at(deadline, self.next()).await {
+                Ok(Some(_)) => {}
+                Ok(None) => panic!("the stream ended before it converged"),
+                Err(_) => {
+                    let wrong =
+                        expected.iter().filter(|(id, s)| self.seats.get(id) != Some(s)).count();
+                    panic!("the stream did not converge within {within:?}: {wrong} seats differ");
+                }
+            }
+        }
     }
 }

@@ -11,3 +11,4 @@ mod distinct_seats;
 mod durability;
 mod events;
 mod hot_seat;
+mod streams;

@@ -5,7 +5,7 @@ CARGO ?= cargo
 NPM ?= npm
 UI_SOURCES := $(shell find frontend/src -type f 2>/dev/null) frontend/index.html frontend/vite.config.ts
 
-.PHONY: run ui test test-deps test-rust test-ui lint
+.PHONY: run ui test test-deps test-rust test-ui test-e2e lint
 
 ## Build the web UI and the release binary, then serve on http://127.0.0.1:8080 (embedded SQLite).
 run: ui
@@ -19,8 +19,8 @@ frontend/node_modules/.package-lock.json: frontend/package-lock.json
 frontend/dist/index.html: frontend/node_modules/.package-lock.json $(UI_SOURCES)
 	$(NPM) --prefix frontend run build
 
-## Every test: Rust (engine, real PostgreSQL and SQLite), UI unit tests.
-test: test-deps ui test-rust test-ui
+## Every test: Rust (engine, real PostgreSQL, Redis and SQLite), UI unit tests, browser end to end.
+test: test-deps ui test-rust test-ui test-e2e
 
 test-deps:
 	scripts/test-deps.sh
@@ -30,6 +30,11 @@ test-rust:
 
 test-ui: frontend/node_modules/.package-lock.json
 	$(NPM) --prefix frontend test
+
+## The built UI against the real (debug) binary in headless Debian Chromium.
+test-e2e: ui
+	$(CARGO) build --bin boxoffice
+	$(NPM) --prefix frontend run e2e
 
 lint:
 	$(CARGO) fmt --all -- --check

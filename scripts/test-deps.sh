@@ -33,5 +33,5 @@ apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null 2>&1 || {
   apt-get update >/dev/null
   apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null
 }
-[ "$created_policy" -eq 1 ] && rm -f "$policy"
+if [ "$created_policy" -eq 1 ]; then rm -f "$policy"; fi
 echo "Installed ${missing[*]}."

@@ -5,11 +5,15 @@ CARGO ?= cargo
 NPM ?= npm
 UI_SOURCES := $(shell find frontend/src -type f 2>/dev/null) frontend/index.html frontend/vite.config.ts
 
-.PHONY: run ui test test-deps test-rust test-ui test-e2e lint
+.PHONY: run ui release test test-deps test-rust test-ui test-e2e lint
 
 ## Build the web UI and the release binary, then serve on http://127.0.0.1:8080 (embedded SQLite).
-run: ui
-	$(CARGO) run --release --bin boxoffice -- serve
+run: ui release
+	./target/release/boxoffice serve
+
+## The release binary (the Dockerfile builds with this target too).
+release:
+	$(CARGO) build --release --locked --bin boxoffice
 
 ui: frontend/dist/index.html
 

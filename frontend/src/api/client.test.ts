@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bookSeat, readProblem } from './client';
+import { bookSeat, parseRetryAfter, readProblem } from './client';
 
 describe('readProblem', () => {
   it('reads problem+json', async () => {
@@ -36,5 +36,27 @@ describe('bookSeat', () => {
       throw new TypeError('Failed to fetch');
     });
     expect(network).toEqual({ kind: 'network', message: 'Failed to fetch' });
+  });
+});
+
+describe('parseRetryAfter', () => {
+  it('reads delta-seconds and HTTP dates, and nothing else', () => {
+    expect(parseRetryAfter('2')).toBe(2);
+    expect(parseRetryAfter(' 0 ')).toBe(0);
+    const now = Date.UTC(2030, 0, 1, 12, 0, 0);
+    expect(parseRetryAfter('Tue, 01 Jan 2030 12:00:05 GMT', now)).toBe(5);
+    expect(parseRetryAfter('Tue, 01 Jan 2030 11:00:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter(null)).toBeUndefined();
+    expect(parseRetryAfter('soon')).toBeUndefined();
+    expect(parseRetryAfter('-1')).toBeUndefined();
+  });
+});
+
+describe('problem results carry Retry-After', () => {
+  it('on a 503', async () => {
+    const result = await bookSeat({ seatId: 7, userId: 'u', strategy: 'ACTOR' }, async () =>
+      new Response(JSON.stringify({ status: 503, code: 'OVERLOADED' }), { status: 503, headers: { 'Retry-After': '3' } }),
+    );
+    expect(result).toEqual({ kind: 'problem', status: 503, problem: { status: 503, code: 'OVERLOADED' }, retryAfterSeconds: 3 });
   });
 });

@@ -5,10 +5,25 @@ import type { Booking, EventDetail, EventSummary, Problem, Strategy } from './ty
 /** The outcome of a request that can fail in an expected way; callers branch on `kind`. */
 export type ApiResult<T> =
   | { kind: 'ok'; status: number; value: T }
-  | { kind: 'problem'; status: number; problem: Problem }
+  | { kind: 'problem'; status: number; problem: Problem; retryAfterSeconds?: number }
   | { kind: 'network'; message: string };
 
 type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+/**
+ * Seconds to wait from a `Retry-After` header: delta-seconds or an HTTP date (RFC 9110 §10.2.3).
+ * Undefined when absent or unreadable, so callers fall back to "in a moment".
+ */
+export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
+  if (value === null) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text);
+  // An HTTP date names its weekday and month; bare numbers like "-1" are not dates.
+  if (!/[A-Za-z]/.test(text)) return undefined;
+  const date = Date.parse(text);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, Math.ceil((date - now) / 1000));
+}
 
 /**
  * Turns an error response into a problem. Bodies that are not problem+json (a proxy's HTML page,
@@ -41,7 +56,15 @@ async function request<T>(fetchImpl: FetchLike, url: string, init?: RequestInit)
     return { kind: 'network', message: error instanceof Error ? error.message : String(error) };
   }
   if (!response.ok) {
-    return { kind: 'problem', status: response.status, problem: await readProblem(response) };
+    const problem = await readProblem(response);
+    // 503 (and 429) come with Retry-After: the toast tells people how long to wait.
+    const retryAfterSeconds = parseRetryAfter(response.headers.get('Retry-After'));
+    return {
+      kind: 'problem',
+      status: response.status,
+      problem,
+      ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+    };
   }
   try {
     return { kind: 'ok', status: response.status, value: (await response.json()) as T };

@@ -11,7 +11,8 @@ import { bookingMessage } from './bookingMessage';
 interface Props {
   seat: Seat;
   sectionTitle: string;
-  onClose: () => void;
+  /** Called with the seat, so the page can put keyboard focus back on it. */
+  onClose: (seatId: number) => void;
 }
 
 export function BookingForm({ seat, sectionTitle, onClose }: Props) {
@@ -27,11 +28,11 @@ export function BookingForm({ seat, sectionTitle, onClose }: Props) {
   useEffect(() => {
     inputRef.current?.focus();
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') onClose();
+      if (event.key === 'Escape') onClose(seat.seatId);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
+  }, [onClose, seat.seatId]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -42,15 +43,18 @@ export function BookingForm({ seat, sectionTitle, onClose }: Props) {
     setSubmitting(true);
     const result = await bookSeat({ seatId: seat.seatId, userId, strategy: 'ACTOR' });
     setSubmitting(false);
-    pushToast(bookingMessage(seat.seatNumber, userId, result));
-    onClose();
+    const { kind, text, reason, retryable } = bookingMessage(seat.seatNumber, userId, result);
+    pushToast({ kind, text, reason });
+    // Busy or unreachable: the same request may work in a moment, so the form stays open for
+    // another try. Booked or taken: there is nothing more to do here.
+    if (!retryable) onClose(seat.seatId);
   };
 
   return (
     <div
       className="fixed inset-0 z-40 flex items-end justify-center bg-slate-900/40 p-3 sm:items-center"
       onMouseDown={(e) => {
-        if (e.target === e.currentTarget) onClose();
+        if (e.target === e.currentTarget) onClose(seat.seatId);
       }}
     >
       <form
@@ -99,7 +103,7 @@ export function BookingForm({ seat, sectionTitle, onClose }: Props) {
           <button
             type="button"
             data-testid="booking-cancel"
-            onClick={onClose}
+            onClick={() => onClose(seat.seatId)}
             className="rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100"
           >
             Cancel

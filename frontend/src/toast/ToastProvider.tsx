@@ -52,11 +52,14 @@ export function ToastProvider({ children }: { children: ReactNode }) {
             key={toast.id}
             data-testid="toast"
             data-kind={toast.kind}
+            data-reason={toast.reason}
             className={`pointer-events-auto flex w-full max-w-sm items-start gap-3 rounded-lg px-4 py-3 text-sm text-white shadow-lg ${
               toast.kind === 'success' ? 'bg-emerald-700' : 'bg-rose-700'
             }`}
           >
-            <span className="flex-1">{toast.text}</span>
+            <span className="flex-1" data-testid="toast-text">
+              {toast.text}
+            </span>
             <button
               type="button"
               className="rounded px-1 text-white/80 hover:text-white focus:outline-2 focus:outline-white"

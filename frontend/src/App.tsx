@@ -6,11 +6,9 @@ import { EventPicker } from './events/EventPicker';
 import { useEventDetail } from './events/useEventDetail';
 import { useEvents } from './events/useEvents';
 import { chooseEvent } from './lib/eventHash';
-import { formatCount } from './lib/format';
 import { useHashEvent } from './lib/useHashEvent';
 import { buildSeatMapLayout, sectionTitle } from './seatmap/layout';
-import { Legend } from './seatmap/Legend';
-import { SeatMap } from './seatmap/SeatMap';
+import { SeatMapPanel } from './seatmap/SeatMapPanel';
 import { resolveSeatTarget, targetTextFor } from './simulator/inputs';
 import { SimulatorPanel } from './simulator/SimulatorPanel';
 import { ConnectionIndicator } from './stream/ConnectionIndicator';
@@ -54,7 +52,8 @@ export function App() {
   useLayoutEffect(() => {
     clickSeat.current = (seatId) => {
       const seat = seats[indexById.get(seatId) ?? -1];
-      if (seat === undefined) return;
+      // Booked and held seats stay focusable (aria-disabled) but do nothing when pressed.
+      if (seat === undefined || seat.status !== 'AVAILABLE') return;
       if (pickMode) {
         setTargetText(targetTextFor(seat, seats));
         setPickMode(false);
@@ -66,84 +65,80 @@ export function App() {
   const onSeatClick = useCallback((event: MouseEvent<HTMLButtonElement>) => {
     clickSeat.current(Number(event.currentTarget.dataset.seatId));
   }, []);
-  const closeBooking = useCallback(() => setSelectedSeatId(null), []);
+  // Closing the form puts keyboard focus back on its seat (once the page behind is no longer
+  // inert), so a keyboard user continues from where they were instead of from the top.
+  const returnFocusTo = useRef<number | null>(null);
+  const closeBooking = useCallback((seatId: number) => {
+    returnFocusTo.current = seatId;
+    setSelectedSeatId(null);
+  }, []);
+  useEffect(() => {
+    const seatId = returnFocusTo.current;
+    if (selectedSeatId !== null || seatId === null) return;
+    returnFocusTo.current = null;
+    document.querySelector<HTMLElement>(`[data-seat-id="${seatId}"]`)?.focus();
+  }, [selectedSeatId]);
 
   const selectedSeat = selectedSeatId === null ? undefined : seats[indexById.get(selectedSeatId) ?? -1];
   const targetSeatId = target.ok ? target.seat.seatId : null;
 
   return (
-    <div className="mx-auto flex min-h-screen max-w-7xl flex-col gap-4 p-3 sm:p-5">
-      <header className="flex flex-wrap items-center gap-x-4 gap-y-2">
-        <h1 className="text-xl font-bold tracking-tight">
-          box<span className="text-indigo-600">office</span>
-        </h1>
-        <div className="flex min-w-0 flex-1 items-center gap-3">
-          {eventsState.status === 'ready' && events.length > 0 && (
-            <EventPicker events={events} selectedId={eventId} onSelect={selectEvent} />
-          )}
-        </div>
-        <ConnectionIndicator status={connection} />
-      </header>
-
-      {eventsState.status === 'loading' && <p className="text-sm text-slate-500">Loading events…</p>}
-      {eventsState.status === 'error' && (
-        <div data-testid="events-error" className="rounded-md bg-rose-50 p-3 text-sm text-rose-800">
-          Could not load events: {eventsState.message}{' '}
-          <button type="button" className="font-semibold underline" onClick={reloadEvents}>
-            Retry
-          </button>
-        </div>
-      )}
-      {eventsState.status === 'ready' && events.length === 0 && (
-        <p data-testid="no-events" className="text-sm text-slate-600">
-          No events yet. An admin creates one with <code>POST /api/v1/events</code>.
-        </p>
-      )}
-
-      {eventId !== null && (
-        <main className="grid items-start gap-4 lg:grid-cols-[minmax(0,1fr)_24rem]">
-          <section className="flex min-w-0 flex-col gap-3" aria-label="Seat map">
-            <div className="flex flex-wrap items-baseline justify-between gap-2">
-              <h2 className="text-lg font-semibold" data-testid="event-name">
-                {detail?.name ?? events.find((event) => event.id === eventId)?.name}
-                {seatState.loaded && (
-                  <span className="ml-2 text-sm font-normal text-slate-500">{formatCount(seats.length)} seats</span>
-                )}
-              </h2>
-              <Legend counts={seatState.counts} />
-            </div>
-            {detailError && <p className="text-sm text-rose-700">Event details: {detailError}</p>}
-            {pickMode && (
-              <p className="rounded-md bg-indigo-50 px-3 py-2 text-sm text-indigo-900">
-                Click an available seat to make it the simulator's target.
-              </p>
+    <>
+      {/* While the booking dialog is open everything behind it is inert: Tab stays in the dialog
+          and screen readers do not wander onto the map. */}
+      <div className="mx-auto flex min-h-screen max-w-7xl flex-col gap-4 p-3 sm:p-5" inert={selectedSeat !== undefined}>
+        <header className="flex flex-wrap items-center gap-x-4 gap-y-2">
+          <h1 className="text-xl font-bold tracking-tight">
+            box<span className="text-indigo-600">office</span>
+          </h1>
+          <div className="flex min-w-0 flex-1 items-center gap-3">
+            {eventsState.status === 'ready' && events.length > 0 && (
+              <EventPicker events={events} selectedId={eventId} onSelect={selectEvent} />
             )}
-            {seatState.loaded ? (
-              <SeatMap
-                eventId={eventId}
-                layout={layout}
-                seats={seats}
-                selectedSeatId={selectedSeatId}
-                targetSeatId={targetSeatId}
-                onSeatClick={onSeatClick}
-              />
-            ) : (
-              <p data-testid="seatmap-loading" className="rounded-xl border border-slate-200 bg-white p-6 text-sm text-slate-500">
-                Waiting for the seat stream…
-              </p>
-            )}
-          </section>
-          <aside className="min-w-0">
-            <SimulatorPanel
-              targetText={targetText}
-              onTargetTextChange={setTargetText}
-              target={target}
+          </div>
+          <ConnectionIndicator status={connection} />
+        </header>
+
+        {eventsState.status === 'loading' && <p className="text-sm text-slate-500">Loading events…</p>}
+        {eventsState.status === 'error' && (
+          <div data-testid="events-error" className="rounded-md bg-rose-50 p-3 text-sm text-rose-800">
+            Could not load events: {eventsState.message}{' '}
+            <button type="button" className="font-semibold underline" onClick={reloadEvents}>
+              Retry
+            </button>
+          </div>
+        )}
+        {eventsState.status === 'ready' && events.length === 0 && (
+          <p data-testid="no-events" className="text-sm text-slate-600">
+            No events yet. An admin creates one with <code>POST /api/v1/events</code>.
+          </p>
+        )}
+
+        {eventId !== null && (
+          <main className="grid items-start gap-4 lg:grid-cols-[minmax(0,1fr)_24rem]">
+            <SeatMapPanel
+              eventId={eventId}
+              eventName={detail?.name ?? events.find((event) => event.id === eventId)?.name}
+              detailError={detailError}
+              seatState={seatState}
+              layout={layout}
+              selectedSeatId={selectedSeatId}
+              targetSeatId={targetSeatId}
               pickMode={pickMode}
-              onPickModeChange={setPickMode}
+              onSeatClick={onSeatClick}
             />
-          </aside>
-        </main>
-      )}
+            <aside className="min-w-0">
+              <SimulatorPanel
+                targetText={targetText}
+                onTargetTextChange={setTargetText}
+                target={target}
+                pickMode={pickMode}
+                onPickModeChange={setPickMode}
+              />
+            </aside>
+          </main>
+        )}
+      </div>
 
       {selectedSeat && (
         <BookingForm
@@ -153,6 +148,6 @@ export function App() {
           onClose={closeBooking}
         />
       )}
-    </div>
+    </>
   );
 }

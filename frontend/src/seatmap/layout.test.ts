@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Seat } from '../api/types';
 import { makeSeats, seat } from '../test/fixtures';
 import { buildSeatMapLayout, rowLabel, sectionTitle } from './layout';
+import { seatAriaLabel } from './seatLook';
 
 const shape = (layout: ReturnType<typeof buildSeatMapLayout>) =>
   layout.sections.map((section) => ({
@@ -34,6 +35,43 @@ describe('buildSeatMapLayout', () => {
     // Row keys stay unique across sections that reuse row letters.
     const keys = layout.sections.flatMap((section) => section.rows.map((row) => row.key));
     expect(new Set(keys).size).toBe(3);
+  });
+
+  it('draws sections of different shapes as the metadata says: 3 rows of 8, then 2 rows of 5', () => {
+    // As the server answers for a second event: ids continue after the demo's 100 seats, and
+    // both sections number their rows from A, so labels repeat across sections.
+    const meta = [
+      { name: 'Stalls', rows: 3, seatsPerRow: 8 },
+      { name: 'Balcony', rows: 2, seatsPerRow: 5 },
+    ];
+    const seats = makeSeats(meta).map((s) => ({ ...s, seatId: s.seatId + 100 }));
+    const layout = buildSeatMapLayout(seats, meta);
+    const drawn = layout.sections.map((section) => ({
+      name: section.name,
+      seatsPerRow: section.seatsPerRow,
+      rows: section.rows.map((row) => [row.label, row.seatIndices.map((i) => seats[i]?.seatNumber).join(' ')]),
+    }));
+    expect(drawn).toEqual([
+      {
+        name: 'Stalls',
+        seatsPerRow: 8,
+        rows: [
+          ['A', 'A-1 A-2 A-3 A-4 A-5 A-6 A-7 A-8'],
+          ['B', 'B-1 B-2 B-3 B-4 B-5 B-6 B-7 B-8'],
+          ['C', 'C-1 C-2 C-3 C-4 C-5 C-6 C-7 C-8'],
+        ],
+      },
+      {
+        name: 'Balcony',
+        seatsPerRow: 5,
+        rows: [
+          ['A', 'A-1 A-2 A-3 A-4 A-5'],
+          ['B', 'B-1 B-2 B-3 B-4 B-5'],
+        ],
+      },
+    ]);
+    expect(layout).toMatchObject({ totalSeats: 34, renderedSeats: 34, truncated: false });
+    expect(seats[layout.sections[1]?.rows[0]?.seatIndices[0] ?? -1]?.seatId).toBe(125);
   });
 
   it('takes the section order from the metadata even when the seats list another first', () => {
@@ -89,5 +127,13 @@ describe('rowLabel', () => {
     expect(rowLabel({ seatNumber: 'AB-12', row: 28 })).toBe('AB');
     expect(rowLabel({ seatNumber: 'Seat-12', row: 2 })).toBe('2');
     expect(rowLabel({ seatNumber: 'VIP', row: 0 })).toBe('');
+  });
+});
+
+describe('seatAriaLabel', () => {
+  it('names the seat, its section and its status, as a screen reader reads it', () => {
+    expect(seatAriaLabel('A-7', 'Stalls', 'AVAILABLE')).toBe('Seat A-7, Stalls, available');
+    expect(seatAriaLabel('B-2', 'Balcony', 'BOOKED')).toBe('Seat B-2, Balcony, booked');
+    expect(seatAriaLabel('C-1', 'General admission', 'HELD')).toBe('Seat C-1, General admission, held');
   });
 });

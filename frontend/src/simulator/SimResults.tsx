@@ -2,7 +2,7 @@
 // end-to-end test can compare exact counts.
 import { formatCount, formatMs, formatRate } from '../lib/format';
 import { LatencyHistogram } from './LatencyHistogram';
-import type { RunSummary } from './stats';
+import type { ErrorGroup, RunSummary } from './stats';
 
 function Stat({ label, testId, value, tone }: { label: string; testId: string; value: string; tone?: string }) {
   return (
@@ -15,38 +15,53 @@ function Stat({ label, testId, value, tone }: { label: string; testId: string; v
   );
 }
 
+function errorLabel({ status, code }: ErrorGroup): string {
+  if (status === 0) return 'No answer';
+  return code ? `HTTP ${status} ${code}` : `HTTP ${status}`;
+}
+
 export function SimResults({ summary, seatLabel }: { summary: RunSummary; seatLabel: string }) {
-  const otherTotal = summary.otherByStatus.reduce((sum, entry) => sum + entry.count, 0) + summary.networkErrors;
+  const { otherTotal } = summary;
   return (
     <div data-testid="sim-results" className="mt-4">
       <h3 className="mb-2 text-sm font-semibold text-slate-700">
         Seat {seatLabel}: {formatCount(summary.total)} requests
       </h3>
-      <dl className="grid grid-cols-2 gap-2 sm:grid-cols-3">
+      {/* Outcomes are short counts, three abreast; timings are wider ("3,275 ms"), two abreast, so
+          nothing wraps in the narrow side column or on a phone. */}
+      <dl className="grid grid-cols-3 gap-2">
         <Stat label="Booked (201)" testId="sim-result-success" value={String(summary.success)} tone="text-emerald-700" />
         <Stat label="Conflicts (409)" testId="sim-result-conflicts" value={String(summary.conflicts)} tone="text-amber-700" />
         <Stat label="Other errors" testId="sim-result-errors" value={String(otherTotal)} tone={otherTotal ? 'text-rose-700' : ''} />
+      </dl>
+      <dl className="mt-2 grid grid-cols-2 gap-2">
         <Stat label="Duration" testId="sim-result-duration" value={formatMs(summary.durationMs)} />
         <Stat label="Throughput" testId="sim-result-throughput" value={formatRate(summary.throughputPerSecond)} />
         <Stat label="Latency p50" testId="sim-result-p50" value={summary.latency ? formatMs(summary.latency.p50) : '–'} />
         <Stat label="Latency p99" testId="sim-result-p99" value={summary.latency ? formatMs(summary.latency.p99) : '–'} />
       </dl>
       {otherTotal > 0 && (
-        <ul className="mt-2 space-y-0.5 text-sm text-rose-800" data-testid="sim-result-other">
-          {summary.otherByStatus.map(({ status, count }) => (
-            <li key={status} data-testid={`sim-result-status-${status}`}>
-              HTTP {status}: {count}
+        // What the server said, per kind of failure: "HTTP 422 INVALID_REQUEST × 500: the REDIS
+        // strategy needs a Redis server…" tells the person what to change.
+        <ul className="mt-2 space-y-1 text-sm text-rose-800" data-testid="sim-result-other">
+          {summary.otherErrors.map((group) => (
+            <li
+              key={`${group.status} ${group.code ?? ''}`}
+              data-testid="sim-result-error-group"
+              data-status={group.status}
+              data-code={group.code ?? undefined}
+              className="break-words"
+            >
+              <span className="font-semibold">
+                {errorLabel(group)} × {formatCount(group.count)}
+              </span>
+              {group.detail && <span data-testid="sim-result-error-detail">: {group.detail}</span>}
             </li>
           ))}
-          {summary.networkErrors > 0 && (
-            <li data-testid="sim-result-network">Server not reached: {summary.networkErrors}</li>
-          )}
         </ul>
       )}
       <LatencyHistogram buckets={summary.histogram} />
-      <p className="mt-1 text-xs text-slate-500">
-        Latency as the browser saw it, including its own connection queue.
-      </p>
+      <p className="mt-1 text-xs text-slate-500">Latency of each request, from sending it to its last byte.</p>
     </div>
   );
 }

@@ -3,7 +3,16 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { STRATEGIES, type Strategy } from '../api/types';
 import { parseUsers, type TargetResult } from './inputs';
-import { IN_FLIGHT_MAX, USERS_DEFAULT, USERS_MAX, USERS_MIN, newRunId, runSimulation } from './runSimulation';
+import {
+  IN_FLIGHT_HTTP1,
+  USERS_DEFAULT,
+  USERS_MAX,
+  USERS_MIN,
+  inFlightLimit,
+  newRunId,
+  pageProtocol,
+  runSimulation,
+} from './runSimulation';
 import { SimProgress } from './SimProgress';
 import { SimResults } from './SimResults';
 import { summarizeRun, type RunSummary } from './stats';
@@ -28,6 +37,8 @@ export function SimulatorPanel({ targetText, onTargetTextChange, target, pickMod
   const [usersText, setUsersText] = useState(String(USERS_DEFAULT));
   const [strategy, setStrategy] = useState<Strategy>('ACTOR');
   const [run, setRun] = useState<RunState>({ status: 'idle' });
+  // Read once: the page's protocol does not change while it is open.
+  const [inFlight] = useState(() => inFlightLimit(pageProtocol()));
   const abortRef = useRef<AbortController | null>(null);
   const id = useId();
   const users = parseUsers(usersText);
@@ -47,7 +58,7 @@ export function SimulatorPanel({ targetText, onTargetTextChange, target, pickMod
       users: users.users,
       strategy,
       runId: newRunId(),
-      concurrency: IN_FLIGHT_MAX,
+      concurrency: inFlight,
       signal: controller.signal,
       onProgress: (done, total) => setRun({ status: 'running', done, total, seatLabel: seat.seatNumber }),
     });
@@ -178,6 +189,10 @@ export function SimulatorPanel({ targetText, onTargetTextChange, target, pickMod
             </button>
           )}
         </div>
+        <p className="text-xs text-slate-500">
+          Sends from this browser, <span data-testid="sim-in-flight">{inFlight}</span> requests in flight at a time
+          {inFlight === IN_FLIGHT_HTTP1 ? ' (a browser’s 6 connections to an HTTP/1.1 server, less the live map’s)' : ''}.
+        </p>
       </form>
       {run.status === 'running' && <SimProgress done={run.done} total={run.total} />}
       {run.status === 'done' && <SimResults summary={run.summary} seatLabel={run.seatLabel} />}

@@ -1,15 +1,36 @@
 // Fires the simulator's bookings from the browser: one request per simulated user, each with its own
 // user id, at most `concurrency` in flight so the page and the server see a bounded burst.
-//
-// Note: over HTTP/1.1 a browser opens only ~6 connections per origin, so beyond that requests wait
-// in the browser's own queue; their latency includes that wait, as a real visitor's would.
+import { readProblem } from '../api/client';
 import type { Strategy } from '../api/types';
 import type { Sample } from './stats';
 
 export const USERS_MIN = 1;
 export const USERS_MAX = 5_000;
 export const USERS_DEFAULT = 500;
-export const IN_FLIGHT_MAX = 64;
+
+/**
+ * Over HTTP/1.1 a browser opens at most 6 connections per origin (Chromium, Firefox and Safari
+ * alike) and queues every further request inside itself; this page's seat stream holds one of
+ * them for good. Sending more than the remaining 5 at once adds no load on the server, only time
+ * in the browser's hidden queue, which would then be reported as latency (measured on Chromium:
+ * 64 in flight gave the same throughput as 5, with a p50 ten times higher). So on HTTP/1.1 the
+ * simulator keeps 5 in flight and its latencies are request round trips. HTTP/2 and HTTP/3
+ * multiplex one connection, so there a larger burst reaches the server.
+ */
+export const IN_FLIGHT_HTTP1 = 5;
+export const IN_FLIGHT_MULTIPLEXED = 64;
+
+/** `protocol` is the ALPN id from Resource Timing's `nextHopProtocol` ('http/1.1', 'h2', 'h3'). */
+export function inFlightLimit(protocol: string | undefined): number {
+  return protocol !== undefined && /^h[23]/.test(protocol) ? IN_FLIGHT_MULTIPLEXED : IN_FLIGHT_HTTP1;
+}
+
+/** The protocol this page was loaded over; the API shares its origin, so its connections too. */
+export function pageProtocol(): string | undefined {
+  if (typeof performance === 'undefined') return undefined;
+  const [navigation] = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[];
+  return navigation?.nextHopProtocol || undefined;
+}
 
 type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -46,7 +67,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     users,
     strategy,
     runId,
-    concurrency = IN_FLIGHT_MAX,
+    concurrency = IN_FLIGHT_HTTP1,
     fetchImpl = (input, init) => fetch(input, init),
     now = () => performance.now(),
     onProgress,
@@ -57,7 +78,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   let next = 0;
   let done = 0;
 
-  const bookOne = async (index: number): Promise<Sample> => {
+  /** One simulated user's booking; null when the run was stopped while it was in flight. */
+  const bookOne = async (index: number): Promise<Sample | null> => {
     const started = now();
     try {
       const response = await fetchImpl('/api/v1/bookings', {
@@ -66,11 +88,26 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
         body: JSON.stringify({ seatId, userId: simulatedUserId(runId, index), strategy }),
         ...(signal ? { signal } : {}),
       });
-      // Read the body so the latency covers the whole answer and the connection is freed.
-      await response.arrayBuffer();
-      return { status: response.status, latencyMs: now() - started };
-    } catch {
-      return { status: 0, latencyMs: now() - started };
+      // Read the body so the latency covers the whole answer and the connection is freed. Wins
+      // and conflicts are counted by status alone; anything else keeps the server's words.
+      if (response.status === 201 || response.status === 409) {
+        await response.arrayBuffer();
+        return { status: response.status, latencyMs: now() - started };
+      }
+      const problem = await readProblem(response);
+      const latencyMs = now() - started;
+      const detail = problem.detail || problem.title;
+      return {
+        status: response.status,
+        latencyMs,
+        ...(problem.code ? { code: problem.code } : {}),
+        ...(detail ? { detail } : {}),
+      };
+    } catch (error) {
+      // Stopping the run aborts the requests in flight: those are not the server's failures.
+      if (signal?.aborted) return null;
+      const detail = error instanceof Error ? error.message : String(error);
+      return { status: 0, latencyMs: now() - started, detail };
     }
   };
 
@@ -78,7 +115,9 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     while (next < total && !signal?.aborted) {
       const index = next;
       next += 1;
-      samples[index] = await bookOne(index);
+      const sample = await bookOne(index);
+      if (sample === null) return;
+      samples[index] = sample;
       done += 1;
       onProgress?.(done, total);
     }

@@ -28,22 +28,47 @@ describe('percentile (nearest rank)', () => {
 });
 
 describe('countOutcomes', () => {
-  it('counts 201, 409, others by status and unreachable', () => {
-    const statuses = [201, 409, 409, 503, 409, 0, 422, 503, 0];
-    expect(countOutcomes(statuses.map((status) => ({ status, latencyMs: 1 })))).toEqual({
-      total: 9,
+  it('counts 201, 409, and groups everything else by status and code, keeping the first message', () => {
+    const samples = [
+      { status: 201, latencyMs: 1 },
+      { status: 409, latencyMs: 1 },
+      { status: 409, latencyMs: 1 },
+      { status: 503, latencyMs: 1, code: 'OVERLOADED', detail: 'too many requests for this seat' },
+      { status: 409, latencyMs: 1 },
+      { status: 0, latencyMs: 1, detail: 'Failed to fetch' },
+      { status: 422, latencyMs: 1, code: 'INVALID_REQUEST', detail: 'the REDIS strategy needs a Redis server' },
+      { status: 503, latencyMs: 1, code: 'OVERLOADED', detail: 'a later message' },
+      { status: 0, latencyMs: 1 },
+      { status: 503, latencyMs: 1, code: 'UNAVAILABLE' },
+    ];
+    expect(countOutcomes(samples)).toEqual({
+      total: 10,
       success: 1,
       conflicts: 3,
-      otherByStatus: [
-        { status: 422, count: 1 },
-        { status: 503, count: 2 },
+      otherErrors: [
+        { status: 422, code: 'INVALID_REQUEST', count: 1, detail: 'the REDIS strategy needs a Redis server' },
+        { status: 503, code: 'OVERLOADED', count: 2, detail: 'too many requests for this seat' },
+        { status: 503, code: 'UNAVAILABLE', count: 1, detail: null },
+        { status: 0, code: null, count: 2, detail: 'Failed to fetch' },
       ],
-      networkErrors: 2,
+      otherTotal: 6,
+    });
+  });
+
+  it('a REDIS run against a server without Redis: every request another error, with the reason', () => {
+    const detail = 'the REDIS strategy needs a Redis server: start boxoffice with --redis-url';
+    const samples = Array.from({ length: 500 }, () => ({ status: 422, latencyMs: 2, code: 'INVALID_REQUEST', detail }));
+    expect(countOutcomes(samples)).toEqual({
+      total: 500,
+      success: 0,
+      conflicts: 0,
+      otherErrors: [{ status: 422, code: 'INVALID_REQUEST', count: 500, detail }],
+      otherTotal: 500,
     });
   });
 
   it('counts nothing in an empty run', () => {
-    expect(countOutcomes([])).toEqual({ total: 0, success: 0, conflicts: 0, otherByStatus: [], networkErrors: 0 });
+    expect(countOutcomes([])).toEqual({ total: 0, success: 0, conflicts: 0, otherErrors: [], otherTotal: 0 });
   });
 });
 
@@ -91,8 +116,8 @@ describe('run summary', () => {
       total: 500,
       success: 1,
       conflicts: 499,
-      otherByStatus: [],
-      networkErrors: 0,
+      otherErrors: [],
+      otherTotal: 0,
       durationMs: 1000,
       throughputPerSecond: 500,
       latency: { min: 1, p50: 250, p99: 495, max: 500, mean: 250.5 },

@@ -5,11 +5,20 @@
 export interface Sample {
   status: number;
   latencyMs: number;
+  /** The problem's `code`, for answers other than 201 and 409. */
+  code?: string;
+  /** What went wrong in words: the problem's detail (or title), or the browser's network error. */
+  detail?: string;
 }
 
-export interface StatusCount {
+/** Requests that failed the same way: same status and problem code. */
+export interface ErrorGroup {
+  /** HTTP status; 0 when no answer arrived. */
   status: number;
+  code: string | null;
   count: number;
+  /** The first message seen for this group, so the panel can say what the server said. */
+  detail: string | null;
 }
 
 export interface OutcomeCounts {
@@ -18,10 +27,10 @@ export interface OutcomeCounts {
   success: number;
   /** 409: someone else had the seat. Expected for every user but one. */
   conflicts: number;
-  /** Any other HTTP status, ascending by status. */
-  otherByStatus: StatusCount[];
-  /** No HTTP answer at all. */
-  networkErrors: number;
+  /** Everything else, by status then code, ascending; "no answer" (status 0) last. */
+  otherErrors: ErrorGroup[];
+  /** Sum of `otherErrors`' counts. */
+  otherTotal: number;
 }
 
 export interface LatencySummary {
@@ -50,18 +59,26 @@ export interface RunSummary extends OutcomeCounts {
 export function countOutcomes(samples: readonly Sample[]): OutcomeCounts {
   let success = 0;
   let conflicts = 0;
-  let networkErrors = 0;
-  const other = new Map<number, number>();
-  for (const { status } of samples) {
+  const groups = new Map<string, ErrorGroup>();
+  for (const { status, code, detail } of samples) {
     if (status === 201) success += 1;
     else if (status === 409) conflicts += 1;
-    else if (status === 0) networkErrors += 1;
-    else other.set(status, (other.get(status) ?? 0) + 1);
+    else {
+      const key = `${status} ${code ?? ''}`;
+      const group = groups.get(key);
+      if (group === undefined) groups.set(key, { status, code: code ?? null, count: 1, detail: detail ?? null });
+      else {
+        group.count += 1;
+        group.detail ??= detail ?? null;
+      }
+    }
   }
-  const otherByStatus = [...other.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([status, count]) => ({ status, count }));
-  return { total: samples.length, success, conflicts, otherByStatus, networkErrors };
+  const rank = (status: number) => (status === 0 ? Number.MAX_SAFE_INTEGER : status);
+  const otherErrors = [...groups.values()].sort(
+    (a, b) => rank(a.status) - rank(b.status) || (a.code ?? '').localeCompare(b.code ?? ''),
+  );
+  const otherTotal = otherErrors.reduce((sum, group) => sum + group.count, 0);
+  return { total: samples.length, success, conflicts, otherErrors, otherTotal };
 }
 
 /**

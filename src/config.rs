@@ -46,6 +46,10 @@ pub struct ServeArgs {
     #[arg(long, env = "REDIS_URL")]
     pub redis_url: Option<String>,
 
+    /// Prefix of every Redis key, so several clusters can share one Redis server.
+    #[arg(long, env = "BOXOFFICE_REDIS_PREFIX", default_value = "boxoffice")]
+    pub redis_prefix: String,
+
     /// This node's name in the cluster (default: derived from the process id).
     #[arg(long, env = "BOXOFFICE_NODE_ID")]
     pub node_id: Option<String>,
@@ -145,6 +149,14 @@ impl ServeArgs {
                 "--database-url must start with postgres:// or sqlite:, got {:?}",
                 self.database_url
             ));
+        }
+        if self.redis_prefix.is_empty()
+            || self.redis_prefix.len() > 64
+            || !self.redis_prefix.chars().all(|c| c.is_ascii_alphanumeric() || "-_.:".contains(c))
+        {
+            return fail(
+                "--redis-prefix must be 1 to 64 characters of letters, digits, - _ . :".into(),
+            );
         }
         if let Some(node_id) = &self.node_id
             && (node_id.is_empty()

@@ -15,12 +15,14 @@ use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 
 use crate::booking::BookingService;
+use crate::cluster::routing::INTERNAL_BOOKINGS;
+use crate::feed::ChangeFeed;
 use crate::limits::BODY_BYTES_MAX;
 use crate::store::Store;
 use crate::view::SeatView;
 
 /// Bookings: create one, read one.
-mod bookings;
+pub mod bookings;
 /// The routes kept for clients of the systems boxoffice replaces.
 mod compat;
 /// The error type and problem+json body.
@@ -31,6 +33,10 @@ mod events;
 pub mod extract;
 /// Liveness and readiness.
 mod health;
+/// Node-to-node endpoints of a cluster (forwarded bookings).
+mod internal;
+/// `/metrics` and the per-request HTTP metrics.
+mod metrics;
 /// Seat streams (Server-Sent Events).
 mod stream;
 
@@ -43,12 +49,14 @@ pub struct AppState {
     pub bookings: Arc<BookingService>,
     pub view: Arc<SeatView>,
     pub store: Arc<dyn Store>,
+    pub feed: Arc<ChangeFeed>,
     pub readiness: Arc<Readiness>,
     pub streams: Arc<Streams>,
     pub partitions: u32,
     pub admin_token: Option<Arc<str>>,
-    /// Serializes the legacy seed so two calls cannot create two default events.
-    pub seed_lock: Arc<tokio::sync::Mutex<()>>,
+    /// The secret internal (node-to-node) endpoints require; `None` on a single node, where
+    /// they refuse everything.
+    pub cluster_secret: Option<Arc<str>>,
 }
 
 /// The whole application's routes. `ui_dir` is the built web UI, served at `/`.
@@ -63,9 +71,13 @@ pub fn router(state: AppState, ui_dir: Option<PathBuf>) -> Router {
         .route("/api/v1/seats", get(compat::seats))
         .route("/api/tickets/seed", post(compat::seed))
         .route("/api/tickets/book", post(compat::book))
+        .route(INTERNAL_BOOKINGS, post(internal::book))
         .route("/health/live", get(health::live))
         .route("/health/ready", get(health::ready))
         .route("/actuator/health", get(health::ready))
+        .route("/metrics", get(metrics::scrape))
+        .route("/actuator/prometheus", get(metrics::scrape))
+        .route_layer(middleware::from_fn(metrics::track))
         .method_not_allowed_fallback(|| async { error::ApiError::method_not_allowed() })
         .with_state(state);
     let ui = ui_dir.filter(|dir| dir.join("index.html").is_file()).map(|dir| {
@@ -76,7 +88,7 @@ pub fn router(state: AppState, ui_dir: Option<PathBuf>) -> Router {
         let ui = ui.clone();
         async move {
             let path = request.uri().path();
-            let is_api = ["/api/", "/health", "/actuator", "/metrics"].iter().any(|p| path.starts_with(p));
+            let is_api = ["/api/", "/health", "/actuator", "/metrics", "/internal/"].iter().any(|p| path.starts_with(p));
             match ui {
                 Some(ui) if !is_api => ui.oneshot(request).await.into_response(),
                 None if path == "/" => error::ApiError::route_not_found(

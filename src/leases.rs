@@ -4,6 +4,8 @@
 //! - [`LocalLeases`] (no Redis): this node owns every partition. At start it raises every
 //!   partition's fence in the database, so an older process on the same database can no longer
 //!   commit anything.
+//! - [`RedisLeases`](crate::cluster::leases::RedisLeases) (cluster mode): leases in Redis with
+//!   fencing tokens, a fair share of partitions per live node.
 
 use std::sync::Arc;
 
@@ -56,5 +58,12 @@ impl Leases for LocalLeases {
         for partition in 0..self.ownership.partitions() {
             self.ownership.revoke(PartitionId(partition));
         }
+    }
+}
+
+#[async_trait]
+impl Leases for crate::cluster::leases::RedisLeases {
+    async fn release_all(&self) {
+        crate::cluster::leases::RedisLeases::release_all(self).await;
     }
 }

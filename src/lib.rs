@@ -19,6 +19,8 @@
 
 /// Bookings with the `ACTOR`, `DATABASE` and `REDIS` strategies.
 pub mod booking;
+/// Cluster mode: Redis leases, forwarding, the cross-node change feed, the seat lock.
+pub mod cluster;
 /// Command-line settings and their validation.
 pub mod config;
 /// The change feed: committed changes to the seat view and its streams.

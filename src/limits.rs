@@ -53,6 +53,19 @@ pub const STREAM_BUFFER_PER_EVENT: usize = 4_096;
 /// Interval of keep-alive comments on seat streams (so proxies do not close idle streams).
 pub const STREAM_KEEP_ALIVE: Duration = Duration::from_secs(15);
 
+/// How long a booking for a seat with no usable owner (a failover or hand-back in progress)
+/// keeps looking for one before it is answered `503`.
+pub const ROUTE_WAIT: Duration = Duration::from_secs(2);
+
+/// The pause between two looks for a seat's owner.
+pub const ROUTE_RETRY: Duration = Duration::from_millis(50);
+
+/// How long a forwarded booking may take at its owner (its actor's own timeout, plus the hop).
+pub const FORWARD_TIMEOUT: Duration = Duration::from_secs(COMMAND_TIMEOUT.as_secs() + 2);
+
+/// How long a stopping node waits for its last committed changes to reach Redis.
+pub const FEED_FLUSH_WAIT: Duration = Duration::from_secs(2);
+
 /// What a client is told to wait after a `503`.
 pub const RETRY_AFTER: Duration = Duration::from_secs(1);
 

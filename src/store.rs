@@ -32,6 +32,9 @@ pub enum StoreError {
     /// The database holds something this version cannot use (a configuration mismatch).
     #[error("{0}")]
     Incompatible(String),
+    /// A journal read failed (the database is unreachable or failing).
+    #[error(transparent)]
+    Journal(#[from] boxoffice_actors::journal::JournalError),
 }
 
 /// An event as stored.
@@ -89,9 +92,36 @@ pub enum Backend {
     Sqlite,
 }
 
+/// A connection pool's state, for metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolConnections {
+    pub in_use: u32,
+    pub idle: u32,
+    pub max: u32,
+}
+
+impl PoolConnections {
+    fn of(pool: &sqlx::Pool<impl sqlx::Database>) -> Self {
+        let size = pool.size();
+        let idle = pool.num_idle() as u32;
+        Self { in_use: size.saturating_sub(idle), idle, max: pool.options().get_max_connections() }
+    }
+
+    fn plus(self, other: Self) -> Self {
+        Self {
+            in_use: self.in_use + other.in_use,
+            idle: self.idle + other.idle,
+            max: self.max + other.max,
+        }
+    }
+}
+
 #[async_trait]
 pub trait Store: Journal {
     fn backend(&self) -> Backend;
+
+    /// The connection pool's state now.
+    fn pool_connections(&self) -> PoolConnections;
 
     /// Answers if the database answers a trivial query.
     async fn ping(&self) -> Result<(), StoreError>;
@@ -132,6 +162,17 @@ pub trait Store: Journal {
         event: &NewEvent,
         partitions: u32,
     ) -> Result<(EventRow, Vec<SeatRow>), StoreError>;
+
+    /// Creates an event only if the database has none yet (the demo event of nodes starting
+    /// together), atomically. `None`: an event already existed.
+    async fn create_event_if_none(
+        &self,
+        event: &NewEvent,
+        partitions: u32,
+    ) -> Result<Option<(EventRow, Vec<SeatRow>)>, StoreError>;
+
+    /// Every partition's fence as stored, ascending by partition.
+    async fn fences(&self) -> Result<Vec<(PartitionId, Fence)>, StoreError>;
 
     async fn booking(&self, id: BookingId) -> Result<Option<BookingRow>, StoreError>;
 

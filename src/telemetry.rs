@@ -1,8 +1,11 @@
 //! Logging: `tracing` to standard error, filtered by `RUST_LOG` (default `info`), as text or as
-//! one JSON object per line.
+//! one JSON object per line; and the process's [`metrics`].
 
 use clap::ValueEnum;
 use tracing_subscriber::EnvFilter;
+
+/// Prometheus metrics: the recorder, the list of metrics, the booking counters.
+pub mod metrics;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LogFormat {

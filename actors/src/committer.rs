@@ -166,6 +166,7 @@ impl Committer {
                 None => {
                     // Ownership moved on: no point asking the database.
                     self.stats.fenced.fetch_add(1, Ordering::Relaxed);
+                    failure("fenced");
                     let _ = request.reply.send(Err(CommitFailure::Fenced(partition)));
                 }
             }
@@ -178,7 +179,12 @@ impl Committer {
         let batch = CommitBatch { writes, fences, committed_at: stored_now() };
         self.stats.batches.fetch_add(1, Ordering::Relaxed);
         self.stats.batch_size_max.fetch_max(batch.writes.len() as u64, Ordering::Relaxed);
-        match self.journal.commit(&batch).await {
+        metrics::histogram!("boxoffice_commit_batch_size").record(batch.writes.len() as f64);
+        let started = std::time::Instant::now();
+        let committed = self.journal.commit(&batch).await;
+        metrics::histogram!("boxoffice_commit_duration_seconds")
+            .record(started.elapsed().as_secs_f64());
+        match committed {
             Ok(outcomes) => {
                 assert_eq!(outcomes.len(), batch.writes.len(), "one outcome per write");
                 self.publish(&batch, &outcomes);
@@ -189,10 +195,12 @@ impl Committer {
                         }
                         WriteOutcome::VersionMismatch => {
                             self.stats.version_mismatches.fetch_add(1, Ordering::Relaxed);
+                            failure("version_mismatch");
                             Err(CommitFailure::VersionMismatch)
                         }
                         WriteOutcome::Fenced => {
                             self.stats.fenced.fetch_add(1, Ordering::Relaxed);
+                            failure("fenced");
                             Err(CommitFailure::Fenced(write.partition))
                         }
                     };
@@ -202,6 +210,8 @@ impl Committer {
             }
             Err(error) => {
                 self.stats.journal_failures.fetch_add(1, Ordering::Relaxed);
+                metrics::counter!("boxoffice_commit_failures_total", "reason" => "database")
+                    .increment(waiting.len() as u64);
                 tracing::warn!(%error, writes = batch.writes.len(), "commit failed");
                 for reply in waiting {
                     let _ = reply.send(Err(CommitFailure::Unavailable(error.0.clone())));
@@ -230,6 +240,11 @@ impl Committer {
             self.changes.publish(&changes);
         }
     }
+}
+
+/// Counts one write that did not commit.
+fn failure(reason: &'static str) {
+    metrics::counter!("boxoffice_commit_failures_total", "reason" => reason).increment(1);
 }
 
 fn distinct_seats(writes: &[SeatWrite]) -> bool {

@@ -26,7 +26,7 @@ use crate::domain::{PartitionId, SeatId};
 use crate::error::EngineError;
 use crate::journal::SeatSource;
 use crate::ownership::Ownership;
-use crate::seat::Command;
+use crate::seat::{Command, SeatRecord};
 
 /// How long a client is told to wait when a bound is reached.
 const RETRY_AFTER: Duration = Duration::from_secs(1);
@@ -81,12 +81,26 @@ impl Directory {
     /// Routes `command` to the seat's actor, starting one if needed, and waits for its answer.
     pub async fn execute(&self, seat: SeatId, command: Command) -> Result<Accepted, EngineError> {
         let partition = self.ownership.partition_of(seat);
-        if !self.ownership.owns(partition) {
-            return Err(EngineError::NotOwner(partition));
-        }
+        // A seat the seat view does not know yet (an event created on another node a moment
+        // ago) is looked up in the journal before it is called unknown.
+        let fallback = if self.slots.contains_key(&seat) || self.source.seat(seat).is_some() {
+            None
+        } else {
+            let loaded = self.context.journal.load_seat(seat).await;
+            Some(
+                loaded
+                    .map_err(|error| EngineError::Unavailable(error.0))?
+                    .ok_or(EngineError::SeatNotFound(seat))?,
+            )
+        };
         // A second attempt only follows an actor that had stopped before it took the command.
         for _ in 0..2 {
-            let slot = self.enter(seat, partition)?;
+            // Checked on every attempt: an actor stops when its partition is handed back, and a
+            // retry must not start a fresh one on a partition this node is giving up.
+            if !self.ownership.owns(partition) {
+                return Err(EngineError::NotOwner(partition));
+            }
+            let slot = self.enter(seat, partition, fallback)?;
             let _admitted = Admitted { slot: &slot, directory: self };
             let command = command.clone();
             let call = slot.actor.call(
@@ -108,14 +122,20 @@ impl Directory {
         Err(EngineError::Unavailable(format!("seat {seat} could not be activated")))
     }
 
-    /// Admits one command to the seat's current activation, starting one if there is none.
-    fn enter(&self, seat: SeatId, partition: PartitionId) -> Result<Arc<Slot>, EngineError> {
+    /// Admits one command to the seat's current activation, starting one if there is none, from
+    /// the seat view or else from `fallback` (read from the journal).
+    fn enter(
+        &self,
+        seat: SeatId,
+        partition: PartitionId,
+        fallback: Option<SeatRecord>,
+    ) -> Result<Arc<Slot>, EngineError> {
         if let Some(slot) = self.slots.get(&seat) {
             self.admit(&slot)?;
             return Ok(Arc::clone(&slot));
         }
         // Unknown seats are answered without starting anything.
-        let record = self.source.seat(seat).ok_or(EngineError::SeatNotFound(seat))?;
+        let record = self.source.seat(seat).or(fallback).ok_or(EngineError::SeatNotFound(seat))?;
         match self.slots.entry(seat) {
             Entry::Occupied(occupied) => {
                 self.admit(occupied.get())?;
@@ -188,9 +208,25 @@ impl Directory {
         self.remove_and_drain(seats, |_| true)
     }
 
+    /// Stops every actor of `partition`, waiting (bounded) for each to finish the commands it
+    /// already took. Called while the partition drains, before it is handed back.
+    pub async fn drain_partition(&self, partition: PartitionId, wait: Duration) -> usize {
+        let seats: Vec<SeatId> = self
+            .slots
+            .iter()
+            .filter(|entry| entry.value().partition == partition)
+            .map(|entry| *entry.key())
+            .collect();
+        self.stop_and_wait(seats, wait).await
+    }
+
     /// Stops every actor, waiting (bounded) for each to finish its queued commands.
     pub async fn stop_all(&self, wait: Duration) {
         let seats: Vec<SeatId> = self.slots.iter().map(|entry| *entry.key()).collect();
+        self.stop_and_wait(seats, wait).await;
+    }
+
+    async fn stop_and_wait(&self, seats: Vec<SeatId>, wait: Duration) -> usize {
         let mut actors = Vec::with_capacity(seats.len());
         for seat in seats {
             if let Some((_, slot)) = self.slots.remove(&seat) {
@@ -198,6 +234,7 @@ impl Directory {
                 actors.push(slot.actor.clone());
             }
         }
+        let stopped = actors.len();
         let deadline = tokio::time::Instant::now() + wait;
         for actor in actors {
             let left = deadline.saturating_duration_since(tokio::time::Instant::now());
@@ -205,6 +242,7 @@ impl Directory {
                 actor.kill();
             }
         }
+        stopped
     }
 
     fn remove_and_drain(&self, seats: Vec<SeatId>, still: impl Fn(&Slot) -> bool) -> usize {

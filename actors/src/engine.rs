@@ -127,9 +127,19 @@ impl Engine {
         &self.commit_stats
     }
 
-    /// Stops actors of a partition this node no longer owns.
+    /// Stops actors of a partition this node no longer owns, without waiting for them.
     pub fn evict_partition(&self, partition: PartitionId) -> usize {
         self.directory.evict_partition(partition)
+    }
+
+    /// Hands a partition back cleanly: new commands are refused (`NotOwner`), the commands already
+    /// admitted finish and commit, then the partition is no longer owned. Returns the number of
+    /// actors stopped.
+    pub async fn hand_back(&self, partition: PartitionId, wait: Duration) -> usize {
+        self.ownership.drain(partition);
+        let stopped = self.directory.drain_partition(partition, wait).await;
+        self.ownership.revoke(partition);
+        stopped
     }
 
     /// Ordered stop: no more passivation, every actor finishes what it took, the committers

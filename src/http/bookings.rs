@@ -3,7 +3,9 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use boxoffice_actors::{BookingId, SeatId, UserId};
+use boxoffice_actors::{BookingId, EventId, InvalidInput, SeatId, UserId};
+use std::time::Instant;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -11,6 +13,7 @@ use super::AppState;
 use super::error::ApiError;
 use super::extract::{ApiJson, IdPath};
 use crate::booking::{Booking, Strategy};
+use crate::telemetry::metrics::record_booking;
 
 /// `{"seatId": 42, "userId": "u-123", "strategy": "ACTOR"}`. Numbers are read as `i64` so that
 /// `0`, `-1` and too-large ids get a clear message rather than a type error.
@@ -22,7 +25,8 @@ pub struct CreateBooking {
     strategy: Option<String>,
 }
 
-#[derive(Serialize)]
+/// A booking on the wire: the public answer, and what a forwarded booking's owner returns.
+#[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BookingDto {
     booking_id: u64,
@@ -52,14 +56,33 @@ impl From<Booking> for BookingDto {
     }
 }
 
+impl TryFrom<BookingDto> for Booking {
+    type Error = InvalidInput;
+
+    fn try_from(dto: BookingDto) -> Result<Self, InvalidInput> {
+        let id = |value: u64| i64::try_from(value).unwrap_or(-1);
+        Ok(Self {
+            id: BookingId::new(id(dto.booking_id))?,
+            event: EventId::new(id(dto.event_id))?,
+            seat: SeatId::new(id(dto.seat_id))?,
+            seat_label: dto.seat_number,
+            user: dto.booked_by,
+            at: dto.booked_at,
+            version: dto.version,
+            strategy: dto.strategy,
+        })
+    }
+}
+
 pub async fn create(
     State(state): State<AppState>,
-    ApiJson(body): ApiJson<CreateBooking>,
+    body: Result<ApiJson<CreateBooking>, ApiError>,
 ) -> Result<(StatusCode, HeaderMap, Json<BookingDto>), ApiError> {
-    let seat = SeatId::new(body.seat_id)?;
-    let user = UserId::parse(&body.user_id)?;
-    let strategy =
-        body.strategy.as_deref().map(Strategy::parse).transpose()?.unwrap_or(Strategy::Actor);
+    let started = Instant::now();
+    let (seat, user, strategy) = parse(body).map_err(|(strategy, error)| {
+        record_booking(strategy.as_str(), "invalid", started.elapsed().as_secs_f64());
+        error
+    })?;
 
     let booking = state.bookings.book(seat, user, strategy).await?;
 
@@ -69,6 +92,23 @@ pub async fn create(
         headers.insert(header::LOCATION, location);
     }
     Ok((StatusCode::CREATED, headers, Json(booking.into())))
+}
+
+/// The request's values, or the strategy to count the refusal under and the error.
+fn parse(
+    body: Result<ApiJson<CreateBooking>, ApiError>,
+) -> Result<(SeatId, UserId, Strategy), (Strategy, ApiError)> {
+    let ApiJson(body) = body.map_err(|error| (Strategy::Actor, error))?;
+    let strategy = body
+        .strategy
+        .as_deref()
+        .map(Strategy::parse)
+        .transpose()
+        .map_err(|error| (Strategy::Actor, error.into()))?
+        .unwrap_or(Strategy::Actor);
+    let seat = SeatId::new(body.seat_id).map_err(|error| (strategy, error.into()))?;
+    let user = UserId::parse(&body.user_id).map_err(|error| (strategy, error.into()))?;
+    Ok((seat, user, strategy))
 }
 
 pub async fn detail(

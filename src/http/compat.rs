@@ -3,6 +3,7 @@
 //! old clients work unchanged; the booking itself goes through the same service as the v1 API.
 
 use std::collections::HashMap;
+use std::time::Instant;
 
 use axum::Json;
 use axum::extract::{Query, State};
@@ -18,16 +19,22 @@ use super::error::ApiError;
 use super::extract::Admin;
 use crate::booking::{BookingError, Strategy};
 use crate::layout::legacy_seed_event;
+use crate::telemetry::metrics::record_booking;
 
-/// `POST /api/tickets/seed`: creates the default event with 100 seats if there is none.
+/// `POST /api/tickets/seed`: creates the default event with 100 seats if there is none. The
+/// check and the insert are one transaction, so two nodes seeding at once create one event.
 pub async fn seed(_admin: Admin, State(state): State<AppState>) -> Result<&'static str, ApiError> {
-    let _one_at_a_time = state.seed_lock.lock().await;
     if state.view.default_event().is_some() {
         return Ok("Database already has tickets.");
     }
-    let (event, seats) = state.store.create_event(&legacy_seed_event(), state.partitions).await?;
-    state.view.add_event(event, seats);
-    Ok("Created 100 Seats!")
+    match state.store.create_event_if_none(&legacy_seed_event(), state.partitions).await? {
+        Some((event, seats)) => {
+            let event = state.view.add_event(event, seats);
+            state.feed.event_created(event.id);
+            Ok("Created 100 Seats!")
+        }
+        None => Ok("Database already has tickets."),
+    }
 }
 
 #[derive(Serialize)]
@@ -62,22 +69,22 @@ pub async fn book(
     State(state): State<AppState>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
+    let started = Instant::now();
+    let invalid = |message: &str| {
+        record_booking(Strategy::Actor.as_str(), "invalid", started.elapsed().as_secs_f64());
+        legacy_error(StatusCode::BAD_REQUEST, message)
+    };
     let (ticket, user) = match (positive(&params, "ticketId"), positive(&params, "userId")) {
         (Ok(ticket), Ok(user)) => (ticket, user),
-        (Err(message), _) | (_, Err(message)) => {
-            return legacy_error(StatusCode::BAD_REQUEST, &message);
-        }
+        (Err(message), _) | (_, Err(message)) => return invalid(&message),
     };
     let strategy = match params.get("strategy").map(|s| Strategy::parse(s)).transpose() {
         Ok(strategy) => strategy.unwrap_or(Strategy::Actor),
-        Err(error) => return legacy_error(StatusCode::BAD_REQUEST, &error.0),
+        Err(error) => return invalid(&error.0),
     };
     let (Ok(seat), Ok(user_id)) = (SeatId::new(ticket as i64), UserId::parse(&user.to_string()))
     else {
-        return legacy_error(
-            StatusCode::BAD_REQUEST,
-            "ticketId and userId must be positive integers",
-        );
+        return invalid("ticketId and userId must be positive integers");
     };
     match state.bookings.book(seat, user_id, strategy).await {
         Ok(booking) => {

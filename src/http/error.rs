@@ -115,6 +115,11 @@ impl ApiError {
         Self::new(StatusCode::UNAUTHORIZED, "UNAUTHORIZED", "Unauthorized", detail)
     }
 
+    /// A forwarded request reached a node that does not own the seat (node to node only).
+    pub fn not_owner(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::MISDIRECTED_REQUEST, "NOT_OWNER", "Not the owner", detail)
+    }
+
     pub fn overloaded(detail: impl Into<String>, after: Duration) -> Self {
         Self::new(StatusCode::SERVICE_UNAVAILABLE, "OVERLOADED", "Overloaded", detail).retry(after)
     }
@@ -215,7 +220,8 @@ impl From<StoreError> for ApiError {
                 "all database connections are busy; retry shortly",
                 RETRY_AFTER,
             ),
-            StoreError::Database(sqlx::Error::Io(_) | sqlx::Error::PoolClosed) => {
+            StoreError::Database(sqlx::Error::Io(_) | sqlx::Error::PoolClosed)
+            | StoreError::Journal(_) => {
                 tracing::warn!(%error, "database unreachable");
                 ApiError::unavailable("the database is unreachable; retry shortly")
             }

@@ -174,6 +174,7 @@ pub async fn create(
     let new_event = body.parse()?;
     let (event, seats) = state.store.create_event(&new_event, state.partitions).await?;
     let event = state.view.add_event(event, seats);
+    state.feed.event_created(event.id);
     tracing::info!(event = %event.id, seats = event.seat_count(), "event created");
     let mut headers = HeaderMap::new();
     let location = format!("/api/v1/events/{}", event.id);

@@ -9,6 +9,7 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use boxoffice_actors::ownership::Ownership;
+use redis::aio::ConnectionManager;
 use serde_json::{Value, json};
 
 use super::AppState;
@@ -20,6 +21,8 @@ const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 /// What readiness looks at besides the store.
 pub struct Readiness {
     pub ownership: Arc<Ownership>,
+    /// Redis, in cluster mode.
+    pub redis: Option<ConnectionManager>,
 }
 
 pub async fn live() -> Json<Value> {
@@ -39,6 +42,25 @@ pub async fn ready(State(state): State<AppState>) -> Response {
             json!({ "status": "DOWN", "detail": format!("no answer within {PROBE_TIMEOUT:?}") })
         }
     };
+    let mut checks = serde_json::Map::new();
+    checks.insert("database".into(), database);
+    if let Some(redis) = &state.readiness.redis {
+        let mut redis = redis.clone();
+        let command = redis::cmd("PING");
+        let ping = command.query_async::<String>(&mut redis);
+        let check = match tokio::time::timeout(PROBE_TIMEOUT, ping).await {
+            Ok(Ok(_)) => json!({ "status": "UP" }),
+            Ok(Err(error)) => {
+                up = false;
+                json!({ "status": "DOWN", "detail": error.to_string() })
+            }
+            Err(_) => {
+                up = false;
+                json!({ "status": "DOWN", "detail": format!("no answer within {PROBE_TIMEOUT:?}") })
+            }
+        };
+        checks.insert("redis".into(), check);
+    }
     let ownership = &state.readiness.ownership;
     let owned = ownership.owned().len();
     let partitions = if owned > 0 {
@@ -48,9 +70,10 @@ pub async fn ready(State(state): State<AppState>) -> Response {
         json!({ "status": "DOWN", "owned": 0, "total": ownership.partitions(),
                 "detail": "this node owns no partitions" })
     };
+    checks.insert("partitions".into(), partitions);
     let body = json!({
         "status": if up { "UP" } else { "DOWN" },
-        "checks": { "database": database, "partitions": partitions },
+        "checks": checks,
     });
     if up {
         (StatusCode::OK, Json(body)).into_response()

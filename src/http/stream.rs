@@ -95,6 +95,7 @@ pub async fn stream(
         Ok(change) => seat_event(&change),
         Err(BroadcastStreamRecvError::Lagged(missed)) => {
             streams.resyncs.fetch_add(1, Ordering::Relaxed);
+            metrics::counter!("boxoffice_stream_resyncs_total").increment(1);
             tracing::debug!(event = %event.id, missed, "stream client lagged; sending a fresh snapshot");
             snapshot(&event)
         }

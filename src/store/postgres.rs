@@ -17,8 +17,8 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{Postgres, Transaction};
 
 use super::{
-    Backend, BookingRow, DirectBookingError, EventRow, SeatRow, Store, StoreError, booking_row,
-    inserted_booking, migrations, parse_status, settle_partitions, stored_id,
+    Backend, BookingRow, DirectBookingError, EventRow, PoolConnections, SeatRow, Store, StoreError,
+    booking_row, inserted_booking, migrations, parse_status, settle_partitions, stored_id,
 };
 use crate::layout::NewEvent;
 use crate::limits::{DB_ACQUIRE_TIMEOUT, PG_POOL_CONNECTIONS_MAX};
@@ -183,6 +183,10 @@ impl Store for PgStore {
         Backend::Postgres
     }
 
+    fn pool_connections(&self) -> PoolConnections {
+        PoolConnections::of(&self.pool)
+    }
+
     async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
@@ -287,68 +291,36 @@ impl Store for PgStore {
         event: &NewEvent,
         partitions: u32,
     ) -> Result<(EventRow, Vec<SeatRow>), StoreError> {
-        let layout = serde_json::to_string(&event.sections)
-            .map_err(|e| StoreError::Incompatible(e.to_string()))?;
-        let seats = event.seats();
         let mut tx = self.pool.begin().await?;
-        let (id, created_at): (i64, DateTime<Utc>) = sqlx::query_as(
-            "INSERT INTO events (name, layout, seat_count) VALUES ($1, $2::jsonb, $3) RETURNING id, created_at",
-        )
-        .bind(&event.name)
-        .bind(layout)
-        .bind(seats.len() as i32)
-        .fetch_one(&mut *tx)
-        .await?;
-        let mut ids: Vec<i64> =
-            sqlx::query_scalar("SELECT nextval('seats_id_seq') FROM generate_series(1, $1)")
-                .bind(seats.len() as i32)
-                .fetch_all(&mut *tx)
-                .await?;
-        ids.sort_unstable();
-        let partition_of = |id: i64| (id as u64 % u64::from(partitions)) as i32;
-        sqlx::query(
-            "INSERT INTO seats (id, event_id, position, section, row_number, seat_number, label, partition)
-             SELECT u.id, $1, u.position, u.section, u.row_number, u.seat_number, u.label, u.partition
-             FROM unnest($2::int8[], $3::int4[], $4::text[], $5::int4[], $6::int4[], $7::text[], $8::int4[])
-                 AS u(id, position, section, row_number, seat_number, label, partition)",
-        )
-        .bind(id)
-        .bind(&ids)
-        .bind(seats.iter().map(|s| s.position as i32).collect::<Vec<_>>())
-        .bind(seats.iter().map(|s| s.section.as_str()).collect::<Vec<_>>())
-        .bind(seats.iter().map(|s| s.row as i32).collect::<Vec<_>>())
-        .bind(seats.iter().map(|s| s.number as i32).collect::<Vec<_>>())
-        .bind(seats.iter().map(|s| s.label.as_str()).collect::<Vec<_>>())
-        .bind(ids.iter().map(|&id| partition_of(id)).collect::<Vec<_>>())
-        .execute(&mut *tx)
-        .await?;
+        let created = insert_event(&mut tx, event, partitions).await?;
         tx.commit().await?;
+        Ok(created)
+    }
 
-        let event_id = stored_id(EventId::new, id)?;
-        let rows = seats
-            .into_iter()
-            .zip(ids)
-            .map(|(seat, id)| {
-                Ok(SeatRow {
-                    id: stored_id(SeatId::new, id)?,
-                    event: event_id,
-                    position: seat.position,
-                    section: seat.section,
-                    row: seat.row,
-                    number: seat.number,
-                    label: seat.label,
-                    status: SeatStatus::Available,
-                    version: 0,
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        let row = EventRow {
-            id: event_id,
-            name: event.name.clone(),
-            sections: event.sections.clone(),
-            created_at,
-        };
-        Ok((row, rows))
+    async fn create_event_if_none(
+        &self,
+        event: &NewEvent,
+        partitions: u32,
+    ) -> Result<Option<(EventRow, Vec<SeatRow>)>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // Nodes starting together on an empty database must create one demo event, not one each:
+        // this lock conflicts with itself and with inserts, so the check and the insert are atomic.
+        sqlx::query("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE").execute(&mut *tx).await?;
+        let any: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM events)").fetch_one(&mut *tx).await?;
+        if any {
+            return Ok(None);
+        }
+        let created = insert_event(&mut tx, event, partitions).await?;
+        tx.commit().await?;
+        Ok(Some(created))
+    }
+
+    async fn fences(&self) -> Result<Vec<(PartitionId, Fence)>, StoreError> {
+        let rows: Vec<(i32, i64)> = sqlx::query_as("SELECT id, fence FROM partitions ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.into_iter().map(|(p, f)| (PartitionId(p as u32), Fence(f as u64))).collect())
     }
 
     async fn booking(&self, id: BookingId) -> Result<Option<BookingRow>, StoreError> {
@@ -463,4 +435,72 @@ async fn insert_booking(
     .fetch_one(&mut **tx)
     .await?;
     inserted_booking(id, seat, event, seat_label, user, seat_version, strategy, created_at)
+}
+
+/// Inserts an event and all its seats inside `tx`.
+async fn insert_event(
+    tx: &mut Transaction<'static, Postgres>,
+    event: &NewEvent,
+    partitions: u32,
+) -> Result<(EventRow, Vec<SeatRow>), StoreError> {
+    let layout = serde_json::to_string(&event.sections)
+        .map_err(|e| StoreError::Incompatible(e.to_string()))?;
+    let seats = event.seats();
+    let (id, created_at): (i64, DateTime<Utc>) = sqlx::query_as(
+        "INSERT INTO events (name, layout, seat_count) VALUES ($1, $2::jsonb, $3) RETURNING id, created_at",
+    )
+    .bind(&event.name)
+    .bind(layout)
+    .bind(seats.len() as i32)
+    .fetch_one(&mut **tx)
+    .await?;
+    let mut ids: Vec<i64> =
+        sqlx::query_scalar("SELECT nextval('seats_id_seq') FROM generate_series(1, $1)")
+            .bind(seats.len() as i32)
+            .fetch_all(&mut **tx)
+            .await?;
+    ids.sort_unstable();
+    let partition_of = |id: i64| (id as u64 % u64::from(partitions)) as i32;
+    sqlx::query(
+        "INSERT INTO seats (id, event_id, position, section, row_number, seat_number, label, partition)
+         SELECT u.id, $1, u.position, u.section, u.row_number, u.seat_number, u.label, u.partition
+         FROM unnest($2::int8[], $3::int4[], $4::text[], $5::int4[], $6::int4[], $7::text[], $8::int4[])
+             AS u(id, position, section, row_number, seat_number, label, partition)",
+    )
+    .bind(id)
+    .bind(&ids)
+    .bind(seats.iter().map(|s| s.position as i32).collect::<Vec<_>>())
+    .bind(seats.iter().map(|s| s.section.as_str()).collect::<Vec<_>>())
+    .bind(seats.iter().map(|s| s.row as i32).collect::<Vec<_>>())
+    .bind(seats.iter().map(|s| s.number as i32).collect::<Vec<_>>())
+    .bind(seats.iter().map(|s| s.label.as_str()).collect::<Vec<_>>())
+    .bind(ids.iter().map(|&id| partition_of(id)).collect::<Vec<_>>())
+    .execute(&mut **tx)
+    .await?;
+
+    let event_id = stored_id(EventId::new, id)?;
+    let rows = seats
+        .into_iter()
+        .zip(ids)
+        .map(|(seat, id)| {
+            Ok(SeatRow {
+                id: stored_id(SeatId::new, id)?,
+                event: event_id,
+                position: seat.position,
+                section: seat.section,
+                row: seat.row,
+                number: seat.number,
+                label: seat.label,
+                status: SeatStatus::Available,
+                version: 0,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let row = EventRow {
+        id: event_id,
+        name: event.name.clone(),
+        sections: event.sections.clone(),
+        created_at,
+    };
+    Ok((row, rows))
 }

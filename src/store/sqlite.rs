@@ -22,8 +22,8 @@ use sqlx::sqlite::{
 use sqlx::{Sqlite, Transaction};
 
 use super::{
-    Backend, BookingRow, DirectBookingError, EventRow, SeatRow, Store, StoreError, booking_row,
-    inserted_booking, migrations, parse_status, settle_partitions, stored_id,
+    Backend, BookingRow, DirectBookingError, EventRow, PoolConnections, SeatRow, Store, StoreError,
+    booking_row, inserted_booking, migrations, parse_status, settle_partitions, stored_id,
 };
 use crate::layout::NewEvent;
 use crate::limits::DB_ACQUIRE_TIMEOUT;
@@ -211,6 +211,10 @@ impl Store for SqliteStore {
         Backend::Sqlite
     }
 
+    fn pool_connections(&self) -> PoolConnections {
+        PoolConnections::of(&self.writer).plus(PoolConnections::of(&self.reader))
+    }
+
     async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.reader).await?;
         Ok(())
@@ -315,78 +319,34 @@ impl Store for SqliteStore {
         event: &NewEvent,
         partitions: u32,
     ) -> Result<(EventRow, Vec<SeatRow>), StoreError> {
-        let layout = serde_json::to_string(&event.sections)
-            .map_err(|e| StoreError::Incompatible(e.to_string()))?;
-        let seats = event.seats();
-        let created_at = stored_now();
         let mut tx = self.write_transaction().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO events (name, layout, seat_count, created_at) VALUES (?1, ?2, ?3, ?4) RETURNING id",
-        )
-        .bind(&event.name)
-        .bind(layout)
-        .bind(seats.len() as i64)
-        .bind(created_at)
-        .fetch_one(&mut *tx)
-        .await?;
-        // The write lock is held: nobody else allocates seat ids until this commits.
-        let last: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM seats")
-            .fetch_one(&mut *tx)
-            .await?;
-        let rows: Vec<_> = seats
-            .iter()
-            .enumerate()
-            .map(|(index, seat)| {
-                let seat_id = last + 1 + index as i64;
-                json!([
-                    seat_id,
-                    seat.position,
-                    seat.section,
-                    seat.row,
-                    seat.number,
-                    seat.label,
-                    seat_id as u64 % u64::from(partitions)
-                ])
-            })
-            .collect();
-        sqlx::query(
-            "INSERT INTO seats (id, event_id, position, section, row_number, seat_number, label, partition)
-             SELECT json_extract(value, '$[0]'), ?1, json_extract(value, '$[1]'), json_extract(value, '$[2]'),
-                    json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]'),
-                    json_extract(value, '$[6]')
-             FROM json_each(?2)",
-        )
-        .bind(id)
-        .bind(serde_json::Value::Array(rows).to_string())
-        .execute(&mut *tx)
-        .await?;
+        let created = insert_event(&mut tx, event, partitions).await?;
         tx.commit().await?;
+        Ok(created)
+    }
 
-        let event_id = stored_id(EventId::new, id)?;
-        let rows = seats
-            .into_iter()
-            .enumerate()
-            .map(|(index, seat)| {
-                Ok(SeatRow {
-                    id: stored_id(SeatId::new, last + 1 + index as i64)?,
-                    event: event_id,
-                    position: seat.position,
-                    section: seat.section,
-                    row: seat.row,
-                    number: seat.number,
-                    label: seat.label,
-                    status: SeatStatus::Available,
-                    version: 0,
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        let row = EventRow {
-            id: event_id,
-            name: event.name.clone(),
-            sections: event.sections.clone(),
-            created_at,
-        };
-        Ok((row, rows))
+    async fn create_event_if_none(
+        &self,
+        event: &NewEvent,
+        partitions: u32,
+    ) -> Result<Option<(EventRow, Vec<SeatRow>)>, StoreError> {
+        // BEGIN IMMEDIATE holds the write lock: the check and the insert are atomic.
+        let mut tx = self.write_transaction().await?;
+        let any: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM events)").fetch_one(&mut *tx).await?;
+        if any {
+            return Ok(None);
+        }
+        let created = insert_event(&mut tx, event, partitions).await?;
+        tx.commit().await?;
+        Ok(Some(created))
+    }
+
+    async fn fences(&self) -> Result<Vec<(PartitionId, Fence)>, StoreError> {
+        let rows: Vec<(i64, i64)> = sqlx::query_as("SELECT id, fence FROM partitions ORDER BY id")
+            .fetch_all(&self.reader)
+            .await?;
+        Ok(rows.into_iter().map(|(p, f)| (PartitionId(p as u32), Fence(f as u64))).collect())
     }
 
     async fn booking(&self, id: BookingId) -> Result<Option<BookingRow>, StoreError> {
@@ -497,4 +457,81 @@ async fn insert_booking(
     .fetch_one(&mut **tx)
     .await?;
     inserted_booking(id, seat, event, seat_label, user, seat_version, strategy, created_at)
+}
+
+/// Inserts an event and all its seats inside `tx`, which holds the write lock.
+async fn insert_event(
+    tx: &mut Transaction<'static, Sqlite>,
+    event: &NewEvent,
+    partitions: u32,
+) -> Result<(EventRow, Vec<SeatRow>), StoreError> {
+    let layout = serde_json::to_string(&event.sections)
+        .map_err(|e| StoreError::Incompatible(e.to_string()))?;
+    let seats = event.seats();
+    let created_at = stored_now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO events (name, layout, seat_count, created_at) VALUES (?1, ?2, ?3, ?4) RETURNING id",
+    )
+    .bind(&event.name)
+    .bind(layout)
+    .bind(seats.len() as i64)
+    .bind(created_at)
+    .fetch_one(&mut **tx)
+    .await?;
+    // The write lock is held: nobody else allocates seat ids until this commits.
+    let last: i64 =
+        sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM seats").fetch_one(&mut **tx).await?;
+    let rows: Vec<_> = seats
+        .iter()
+        .enumerate()
+        .map(|(index, seat)| {
+            let seat_id = last + 1 + index as i64;
+            json!([
+                seat_id,
+                seat.position,
+                seat.section,
+                seat.row,
+                seat.number,
+                seat.label,
+                seat_id as u64 % u64::from(partitions)
+            ])
+        })
+        .collect();
+    sqlx::query(
+        "INSERT INTO seats (id, event_id, position, section, row_number, seat_number, label, partition)
+         SELECT json_extract(value, '$[0]'), ?1, json_extract(value, '$[1]'), json_extract(value, '$[2]'),
+                json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]'),
+                json_extract(value, '$[6]')
+         FROM json_each(?2)",
+    )
+    .bind(id)
+    .bind(serde_json::Value::Array(rows).to_string())
+    .execute(&mut **tx)
+    .await?;
+
+    let event_id = stored_id(EventId::new, id)?;
+    let rows = seats
+        .into_iter()
+        .enumerate()
+        .map(|(index, seat)| {
+            Ok(SeatRow {
+                id: stored_id(SeatId::new, last + 1 + index as i64)?,
+                event: event_id,
+                position: seat.position,
+                section: seat.section,
+                row: seat.row,
+                number: seat.number,
+                label: seat.label,
+                status: SeatStatus::Available,
+                version: 0,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let row = EventRow {
+        id: event_id,
+        name: event.name.clone(),
+        sections: event.sections.clone(),
+        created_at,
+    };
+    Ok((row, rows))
 }

@@ -18,7 +18,10 @@ use sqlx::{PgPool, SqlitePool};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+pub mod cluster;
+pub mod load;
 pub mod postgres;
+pub mod redis;
 
 /// Which store a test runs against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,7 +57,12 @@ impl TempDir {
 
 impl Drop for TempDir {
     fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        // A failed test keeps its files (server logs) for the post-mortem.
+        if std::thread::panicking() {
+            eprintln!("kept for inspection: {}", self.0.display());
+        } else {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
     }
 }
 
@@ -121,6 +129,24 @@ impl TestDb {
             &[],
         )
         .await
+    }
+
+    /// An event's active bookings: booking id → seat id.
+    pub async fn active_bookings(&self, event: i64) -> HashMap<i64, i64> {
+        let sql = "SELECT id, seat_id FROM bookings WHERE event_id = $1 AND status = 'ACTIVE'";
+        let rows: Vec<(i64, i64)> = match self {
+            TestDb::Postgres { pool, .. } => {
+                sqlx::query_as(sql).bind(event).fetch_all(pool).await.expect("bookings")
+            }
+            TestDb::Sqlite { pool, .. } => {
+                sqlx::query_as(sqlx::AssertSqlSafe(sql.replace('$', "?")))
+                    .bind(event)
+                    .fetch_all(pool)
+                    .await
+                    .expect("bookings")
+            }
+        };
+        rows.into_iter().collect()
     }
 
     /// An event's seats as stored: id → (status, version).
@@ -199,6 +225,36 @@ pub async fn spawn_app_with(db: Db, extra: &[&str]) -> TestApp {
     let shutdown = app.shutdown_token();
     let server = tokio::spawn(app.run_until_stopped());
     TestApp { address, client: client(), engine, db, shutdown, server }
+}
+
+/// A single cluster-mode node in this process (Redis leases on the shared Redis, a key prefix of
+/// its own), once it serves its partitions.
+pub async fn spawn_cluster_app() -> TestApp {
+    let prefix = redis::unique_prefix();
+    let app = spawn_app_with(
+        Db::Postgres,
+        &[
+            "--redis-url",
+            redis::shared_url(),
+            "--redis-prefix",
+            &prefix,
+            "--cluster-secret",
+            cluster::SECRET,
+        ],
+    )
+    .await;
+    // Alone in its cluster, the node takes every partition within a few lease ticks.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let ready: Value = app.get("/health/ready").await.json().await.unwrap_or(Value::Null);
+        let partitions = &ready["checks"]["partitions"];
+        if ready["status"] == "UP" && partitions["owned"] == partitions["total"] {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the node never owned every partition: {ready}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    app
 }
 
 /// An HTTP client that opens as many connections as the test asks for.
@@ -348,6 +404,26 @@ impl ServerProcess {
             assert!(Instant::now() < deadline, "the server was not ready within {within:?}");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// Sends a signal (SIGSTOP, SIGCONT, SIGTERM…) to the server.
+    pub fn signal(&self, signal: i32) {
+        // SAFETY: kill only sends a signal to our own child process.
+        let sent = unsafe { libc::kill(self.child.id() as i32, signal) };
+        assert_eq!(sent, 0, "signal {signal} to the server");
+    }
+
+    /// SIGTERM, then waits (bounded) for a graceful exit; returns whether it exited cleanly.
+    pub fn terminate(mut self, within: Duration) -> bool {
+        self.signal(libc::SIGTERM);
+        let deadline = Instant::now() + within;
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.success();
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
     }
 
     /// SIGKILL: the process gets no chance to flush anything.

@@ -6,9 +6,12 @@ mod helpers;
 
 mod admin;
 mod bad_input;
+mod cluster;
 mod compat;
 mod distinct_seats;
 mod durability;
 mod events;
+mod failover;
 mod hot_seat;
+mod redis_strategy;
 mod streams;

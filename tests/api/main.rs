@@ -11,4 +11,5 @@ mod distinct_seats;
 mod durability;
 mod events;
 mod hot_seat;
+mod loadtest;
 mod streams;

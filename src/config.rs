@@ -1,4 +1,5 @@
-//! The command line: `boxoffice serve` and its settings. Every flag has an environment variable;
+//! The command line: `boxoffice serve` and its settings, and the `boxoffice loadtest` command
+//! (whose settings live in [`crate::loadtest`]). Every `serve` flag has an environment variable;
 //! everything is validated before the server starts, with a message that says what to change.
 
 use std::net::SocketAddr;
@@ -8,6 +9,7 @@ use clap::{Args, Parser, Subcommand};
 use thiserror::Error;
 
 use crate::limits::{STREAM_BUFFER_PER_EVENT, STREAM_CLIENTS_MAX};
+use crate::loadtest::LoadtestArgs;
 use crate::store::DEFAULT_DATABASE_URL;
 use crate::telemetry::LogFormat;
 
@@ -30,6 +32,8 @@ pub struct Cli {
 pub enum Command {
     /// Runs the server: HTTP API, seat streams and the web UI.
     Serve(ServeArgs),
+    /// Loads a running server with one scenario, then checks the answers and reports latency.
+    Loadtest(LoadtestArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -207,6 +211,7 @@ mod tests {
         all.extend_from_slice(args);
         match Cli::try_parse_from(all).unwrap().command {
             Command::Serve(args) => args,
+            other => panic!("not a serve command: {other:?}"),
         }
     }
 

@@ -16,6 +16,7 @@
 //! 5. Which partitions of seats this node may commit is decided by its [`leases`].
 //!
 //! [`startup`] wires these together and stops them in order; [`config`] is the command line.
+//! [`loadtest`] is the client side: `boxoffice loadtest` drives a running server and checks it.
 
 /// Bookings with the `ACTOR`, `DATABASE` and `REDIS` strategies.
 pub mod booking;
@@ -33,6 +34,8 @@ pub mod layout;
 pub mod leases;
 /// Every bound of the server, in one place.
 pub mod limits;
+/// The load test: scenarios against a running server, with a checked summary.
+pub mod loadtest;
 /// Building, running and stopping the application.
 pub mod startup;
 /// PostgreSQL and SQLite stores implementing the engine's journal.

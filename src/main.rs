@@ -1,9 +1,9 @@
-//! The `boxoffice` binary: parse the command line, set up logging, build the application, run it
-//! until SIGINT or SIGTERM.
+//! The `boxoffice` binary: parse the command line, then either serve (set up logging, build the
+//! application, run it until SIGINT or SIGTERM) or run a load test against a server.
 
 use std::process::ExitCode;
 
-use boxoffice::config::{Cli, Command};
+use boxoffice::config::{Cli, Command, ServeArgs};
 use boxoffice::startup::Application;
 use boxoffice::telemetry;
 use clap::Parser;
@@ -12,8 +12,13 @@ use tokio_util::sync::CancellationToken;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let Command::Serve(args) = cli.command;
+    match Cli::parse().command {
+        Command::Serve(args) => serve(args).await,
+        Command::Loadtest(args) => boxoffice::loadtest::run(args).await,
+    }
+}
+
+async fn serve(args: ServeArgs) -> ExitCode {
     telemetry::init(args.log_format);
     telemetry::raise_open_files_limit();
     let result = async {

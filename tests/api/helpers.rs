@@ -196,7 +196,10 @@ pub fn serve_args(database_url: &str, extra: &[&str]) -> ServeArgs {
         vec!["boxoffice", "serve", "--listen", "127.0.0.1:0", "--database-url", database_url];
     args.extend_from_slice(extra);
     args.extend_from_slice(&["--ui-dir", "/nonexistent"]);
-    let CliCommand::Serve(serve) = Cli::try_parse_from(args).expect("test arguments parse").command;
+    let CliCommand::Serve(serve) = Cli::try_parse_from(args).expect("test arguments parse").command
+    else {
+        unreachable!("the arguments start with serve")
+    };
     serve
 }
 

@@ -13,5 +13,6 @@ mod durability;
 mod events;
 mod failover;
 mod hot_seat;
+mod loadtest;
 mod redis_strategy;
 mod streams;

@@ -172,7 +172,9 @@ impl BookingService {
             Ok(_) => "booked",
             Err(error) => error.outcome(),
         };
-        record_booking(strategy.as_str(), outcome, started.elapsed().as_secs_f64());
+        let elapsed = started.elapsed();
+        tracing::debug!(%seat, strategy = strategy.as_str(), outcome, elapsed_us = elapsed.as_micros() as u64, "booking decided");
+        record_booking(strategy.as_str(), outcome, elapsed.as_secs_f64());
         result
     }
 

@@ -32,7 +32,7 @@ pub async fn scrape(State(state): State<AppState>) -> Response {
     response
 }
 
-/// Counts and times every request that matched a route (unmatched ones as `unmatched`).
+/// Counts, times and logs (at debug) every request that matched a route.
 pub async fn track(request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().as_str().to_owned();
@@ -41,10 +41,18 @@ pub async fn track(request: Request, next: Next) -> Response {
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |path| path.as_str().to_owned());
     let response = next.run(request).await;
+    let elapsed = started.elapsed();
+    tracing::debug!(
+        method,
+        route,
+        status = response.status().as_u16(),
+        elapsed_us = elapsed.as_micros() as u64,
+        "request"
+    );
     let status = response.status().as_u16().to_string();
     let labels = [("method", method), ("route", route), ("status", status)];
     metrics::counter!("boxoffice_http_requests_total", &labels).increment(1);
     metrics::histogram!("boxoffice_http_request_duration_seconds", &labels)
-        .record(started.elapsed().as_secs_f64());
+        .record(elapsed.as_secs_f64());
     response
 }

@@ -100,7 +100,6 @@ async fn a_paused_owner_commits_nothing_after_its_partition_moved() {
     let (taken, untouched) = in_partition.split_at(5);
     let victim_id = cluster.lease_owner(partition).await.unwrap();
     let victim = cluster.node(TestCluster::index_of(&victim_id));
-    let other = cluster.addresses().into_iter().find(|address| *address != victim.address).unwrap();
     // The paused node holds the seats as available, in its view and in live actors.
     for &seat in taken {
         let refused = book(&cluster.client, &victim.address, seat, "").await;
@@ -109,6 +108,9 @@ async fn a_paused_owner_commits_nothing_after_its_partition_moved() {
 
     victim.signal(libc::SIGSTOP);
     let new_owner = cluster.wait_for_new_owner(partition, &victim_id, TTL * 4).await;
+    // Straight to the new owner: a node whose cached owner is still the paused one would forward
+    // there and wait out the forward's timeout.
+    let other = cluster.node(TestCluster::index_of(&new_owner)).address.clone();
     let mut winners = Vec::new();
     for &seat in taken {
         let deadline = Instant::now() + Duration::from_secs(10);
@@ -123,11 +125,32 @@ async fn a_paused_owner_commits_nothing_after_its_partition_moved() {
         }
     }
 
+    // Requests sent while the node is still stopped wait in its socket queue and race its lease
+    // tick when it wakes: whichever runs first, none may commit.
+    let queued: Vec<_> = taken
+        .iter()
+        .chain(untouched)
+        .map(|&seat| {
+            let (client, address) = (cluster.client.clone(), victim.address.clone());
+            tokio::spawn(async move { (seat, book(&client, &address, seat, "stale-user").await) })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(200)).await;
     victim.signal(libc::SIGCONT);
     let mut answers = Vec::new();
-    for &seat in taken.iter().chain(untouched) {
-        answers.push((seat, book(&cluster.client, &victim.address, seat, "stale-user").await));
+    for request in queued {
+        answers.push(request.await.unwrap());
     }
+    let fenced = crate::cluster::metric_sum(
+        &cluster.client,
+        &victim.address,
+        "boxoffice_commit_failures_total",
+    )
+    .await;
+    eprintln!(
+        "paused owner after SIGCONT: {:?}, failed commits there {fenced}",
+        answers.iter().map(|(seat, (status, _))| (*seat, *status)).collect::<Vec<_>>()
+    );
     for (seat, (status, body)) in &answers {
         if taken.contains(seat) {
             assert!(
@@ -227,4 +250,29 @@ async fn bookings_stop_honestly_while_redis_is_down_and_resume_when_it_returns()
         .count();
     assert_eq!(during, 0, "bookings were confirmed while no node held a lease");
     assert!(attempts.iter().all(|a| matches!(a.status, Some(201 | 503))));
+}
+
+/// The fence alone, deterministically: another node raises a partition's fence in the database
+/// (as a new owner does) while this node still believes it owns it. Its commit must fail.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_whose_fence_was_raised_elsewhere_commits_nothing_and_answers_503() {
+    let app = crate::helpers::spawn_app(crate::helpers::Db::Postgres).await;
+    let seat = 12;
+    let partition = seat % PARTITIONS as i64;
+    // Warm the seat's actor, so the stale state is held in memory too.
+    assert_eq!(app.book(seat + 1, "warm-up", None).await.status(), 201);
+    let raised = app.db.raise_fence_elsewhere(partition).await;
+    assert_eq!(raised, 1, "the other node's fence is newer");
+
+    let response = app.book(seat, "stale", None).await;
+    assert_eq!(response.status(), 503);
+    assert_eq!(response.headers()["retry-after"], "1");
+    assert_eq!(response.json::<Value>().await.unwrap()["code"], "UNAVAILABLE");
+    assert_eq!(app.db.seat_version(seat).await, 0);
+    assert_eq!(app.db.bookings_of_seat(seat).await, 0);
+    let fenced = app.engine.commit_stats().fenced.load(std::sync::atomic::Ordering::Relaxed);
+    assert_eq!(fenced, 1, "the database refused the commit");
+    // Seats of partitions this node still owns book as before.
+    assert_eq!(app.book(seat + 2, "other", None).await.status(), 201);
+    app.stop().await;
 }

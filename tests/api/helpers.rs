@@ -75,11 +75,7 @@ pub enum TestDb {
 impl TestDb {
     pub async fn fresh(db: Db) -> Self {
         match db {
-            Db::Postgres => {
-                let url = postgres::fresh_database().await;
-                let pool = PgPool::connect(&url).await.expect("connect the assertion pool");
-                TestDb::Postgres { url, pool }
-            }
+            Db::Postgres => Self::fresh_on(postgres::admin_url()).await,
             Db::Sqlite => {
                 let dir = TempDir::new("sqlite");
                 let url = format!("sqlite://{}", dir.0.join("boxoffice.db").display());
@@ -88,6 +84,13 @@ impl TestDb {
                 TestDb::Sqlite { url, pool, _dir: dir }
             }
         }
+    }
+
+    /// A fresh database on the PostgreSQL server whose maintenance database is `admin`.
+    pub async fn fresh_on(admin: &str) -> Self {
+        let url = postgres::fresh_database_on(admin).await;
+        let pool = PgPool::connect(&url).await.expect("connect the assertion pool");
+        TestDb::Postgres { url, pool }
     }
 
     pub fn url(&self) -> &str {
@@ -129,6 +132,23 @@ impl TestDb {
             &[],
         )
         .await
+    }
+
+    /// What a new owner does on gaining a partition: raises its fence past this node's.
+    /// Returns the rows changed.
+    pub async fn raise_fence_elsewhere(&self, partition: i64) -> u64 {
+        let sql = "UPDATE partitions SET fence = fence + 100, owner = 'elsewhere' WHERE id = $1";
+        match self {
+            TestDb::Postgres { pool, .. } => {
+                sqlx::query(sql).bind(partition).execute(pool).await.expect("fence").rows_affected()
+            }
+            TestDb::Sqlite { pool, .. } => sqlx::query(sqlx::AssertSqlSafe(sql.replace('$', "?")))
+                .bind(partition)
+                .execute(pool)
+                .await
+                .expect("fence")
+                .rows_affected(),
+        }
     }
 
     /// An event's active bookings: booking id → seat id.
@@ -219,8 +239,12 @@ pub async fn spawn_app(db: Db) -> TestApp {
 
 /// The same, with extra `serve` flags.
 pub async fn spawn_app_with(db: Db, extra: &[&str]) -> TestApp {
+    spawn_app_on(TestDb::fresh(db).await, extra).await
+}
+
+/// The application on a database the test prepared.
+pub async fn spawn_app_on(db: TestDb, extra: &[&str]) -> TestApp {
     boxoffice::telemetry::raise_open_files_limit();
-    let db = TestDb::fresh(db).await;
     let app =
         Application::build(serve_args(db.url(), extra)).await.expect("the application builds");
     let address = format!("http://127.0.0.1:{}", app.port());

@@ -14,5 +14,6 @@ mod events;
 mod failover;
 mod hot_seat;
 mod loadtest;
+mod observability;
 mod redis_strategy;
 mod streams;

@@ -26,10 +26,10 @@ pub fn admin_url() -> &'static str {
     })
 }
 
-/// Creates an empty database for one test and returns its URL.
-pub async fn fresh_database() -> String {
+/// Creates an empty database for one test on the server whose maintenance database is `admin`,
+/// and returns its URL.
+pub async fn fresh_database_on(admin: &str) -> String {
     static NEXT: AtomicU32 = AtomicU32::new(0);
-    let admin = admin_url();
     let name =
         format!("boxoffice_test_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
     let mut connection = <sqlx::PgConnection as sqlx::Connection>::connect(admin)
@@ -93,11 +93,54 @@ fn as_postgres_user(program: &Path) -> Command {
     command
 }
 
+/// A PostgreSQL server of one's own, for a test that stops it.
+pub struct PgServer {
+    /// The maintenance database's URL.
+    pub url: String,
+    server_pid: u32,
+}
+
+impl PgServer {
+    pub fn start() -> Self {
+        let (url, server_pid) = start_server_in(&format!("own-{}", free_port()));
+        Self { url, server_pid }
+    }
+
+    /// Stops the server at once ("immediate shutdown": the postmaster ends every backend and
+    /// exits without a checkpoint, as close to a crash as PostgreSQL gets while still letting
+    /// its backends go), and waits (bounded) until it is gone.
+    pub fn stop(&self) {
+        // SAFETY: kill only signals the server this test started.
+        unsafe { libc::kill(self.server_pid as i32, libc::SIGQUIT) };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while running(self.server_pid) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// Whether a process runs (a zombie, exited but not yet reaped, does not).
+fn running(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .is_ok_and(|stat| stat.rsplit_once(") ").is_some_and(|(_, rest)| !rest.starts_with('Z')))
+}
+
+impl Drop for PgServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn start_server() -> String {
+    start_server_in("shared").0
+}
+
+/// Starts a server whose files live in a directory named after `name`; returns its URL and pid.
 // The server outlives this function on purpose; the watchdog reaps it.
 #[allow(clippy::zombie_processes)]
-fn start_server() -> String {
+fn start_server_in(name: &str) -> (String, u32) {
     let bin = bin_dir();
-    let dir = std::env::temp_dir().join(format!("boxoffice-test-pg-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("boxoffice-test-pg-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let data = dir.join("data");
     std::fs::create_dir_all(&dir).expect("create the PostgreSQL test directory");
@@ -138,7 +181,8 @@ fn start_server() -> String {
         .process_group(0)
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start postgres ({e}). {INSTALL_HINT}"));
-    watch_over(server.id(), &dir);
+    let server_pid = server.id();
+    watch_over(server_pid, &dir);
 
     let url = format!("postgres://postgres@127.0.0.1:{port}/postgres");
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -148,7 +192,7 @@ fn start_server() -> String {
             .output()
             .is_ok_and(|out| out.status.success());
         if ready {
-            return url;
+            return (url, server_pid);
         }
         assert!(
             Instant::now() < deadline,
@@ -164,7 +208,7 @@ fn start_server() -> String {
 #[allow(clippy::zombie_processes)]
 fn watch_over(server_pid: u32, dir: &Path) {
     let script = format!(
-        "while kill -0 {me} 2>/dev/null; do sleep 1; done; kill -9 -- -{server_pid} 2>/dev/null; sleep 1; rm -rf '{dir}'",
+        "while kill -0 {me} 2>/dev/null; do sleep 1; done; kill -QUIT {server_pid} 2>/dev/null; sleep 2; kill -9 -{server_pid} 2>/dev/null; rm -rf '{dir}'",
         me = std::process::id(),
         dir = dir.display()
     );

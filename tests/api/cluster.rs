@@ -196,3 +196,34 @@ async fn a_node_that_cannot_reach_redis_is_not_ready_and_says_why() {
     assert_eq!(app.db.bookings_of_seat(5).await, 0);
     app.stop().await;
 }
+
+/// A change that cannot cross Redis at all (Redis is down) still reaches the other nodes' seat
+/// maps: a node that cannot read the change feed reconciles from the database every second.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_that_cannot_cross_redis_reaches_other_nodes_from_the_database() {
+    let mut redis = crate::helpers::redis::RedisServer::start();
+    let cluster = TestCluster::start_with_redis(2, TTL_MS, &redis.url).await;
+    cluster.wait_balanced(Duration::from_secs(20)).await;
+    let addresses = cluster.addresses();
+    let mut watcher = SeatStream::open(&cluster.client, &addresses[1], 1).await;
+    assert_eq!(watcher.next().await.unwrap().0, "snapshot");
+
+    redis.stop();
+    // The DATABASE strategy needs no Redis: the booking commits, but its change cannot be sent.
+    let booked = cluster
+        .client
+        .post(format!("{}/api/v1/bookings", addresses[0]))
+        .json(&json!({ "seatId": 77, "userId": "u-1", "strategy": "DATABASE" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(booked.status(), 201);
+    let committed_at = std::time::Instant::now();
+    let expected = cluster.db.seat_map(1).await;
+    watcher.converge_on(&expected, Duration::from_secs(3)).await;
+    eprintln!(
+        "change seen on the other node {:?} after commit, without Redis",
+        committed_at.elapsed()
+    );
+    assert_eq!(watcher.seats[&77], ("BOOKED".to_owned(), 1));
+}

@@ -270,6 +270,41 @@ fn inserted_booking(
     ))
 }
 
+/// The rows of an event just inserted: its seats, in layout order, with the ids they were given.
+fn created_event(
+    event: &NewEvent,
+    id: i64,
+    created_at: DateTime<Utc>,
+    seats: Vec<crate::layout::NewSeat>,
+    ids: Vec<i64>,
+) -> Result<(EventRow, Vec<SeatRow>), StoreError> {
+    let event_id = stored_id(EventId::new, id)?;
+    let rows = seats
+        .into_iter()
+        .zip(ids)
+        .map(|(seat, id)| {
+            Ok(SeatRow {
+                id: stored_id(SeatId::new, id)?,
+                event: event_id,
+                position: seat.position,
+                section: seat.section,
+                row: seat.row,
+                number: seat.number,
+                label: seat.label,
+                status: SeatStatus::Available,
+                version: 0,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let row = EventRow {
+        id: event_id,
+        name: event.name.clone(),
+        sections: event.sections.clone(),
+        created_at,
+    };
+    Ok((row, rows))
+}
+
 /// Decides the partition count from what is stored and what was asked for.
 fn settle_partitions(stored: u32, requested: Option<u32>, default: u32) -> Result<u32, StoreError> {
     match (stored, requested) {

@@ -199,25 +199,22 @@ impl Directory {
     /// node loses the partition, so that a later owner's changes are never shadowed by a stale
     /// actor here.
     pub fn evict_partition(&self, partition: PartitionId) -> usize {
-        let seats: Vec<SeatId> = self
-            .slots
+        self.remove_and_drain(self.seats_of(partition), |_| true)
+    }
+
+    /// The seats of `partition` that have an actor here.
+    fn seats_of(&self, partition: PartitionId) -> Vec<SeatId> {
+        self.slots
             .iter()
             .filter(|entry| entry.value().partition == partition)
             .map(|entry| *entry.key())
-            .collect();
-        self.remove_and_drain(seats, |_| true)
+            .collect()
     }
 
     /// Stops every actor of `partition`, waiting (bounded) for each to finish the commands it
     /// already took. Called while the partition drains, before it is handed back.
     pub async fn drain_partition(&self, partition: PartitionId, wait: Duration) -> usize {
-        let seats: Vec<SeatId> = self
-            .slots
-            .iter()
-            .filter(|entry| entry.value().partition == partition)
-            .map(|entry| *entry.key())
-            .collect();
-        self.stop_and_wait(seats, wait).await
+        self.stop_and_wait(self.seats_of(partition), wait).await
     }
 
     /// Stops every actor, waiting (bounded) for each to finish its queued commands.

@@ -30,47 +30,23 @@ pub async fn live() -> Json<Value> {
 }
 
 pub async fn ready(State(state): State<AppState>) -> Response {
-    let mut up = true;
-    let database = match tokio::time::timeout(PROBE_TIMEOUT, state.store.ping()).await {
-        Ok(Ok(())) => json!({ "status": "UP" }),
-        Ok(Err(error)) => {
-            up = false;
-            json!({ "status": "DOWN", "detail": error.to_string() })
-        }
-        Err(_) => {
-            up = false;
-            json!({ "status": "DOWN", "detail": format!("no answer within {PROBE_TIMEOUT:?}") })
-        }
-    };
     let mut checks = serde_json::Map::new();
-    checks.insert("database".into(), database);
+    checks.insert("database".into(), probe(state.store.ping()).await);
     if let Some(redis) = &state.readiness.redis {
         let mut redis = redis.clone();
-        let command = redis::cmd("PING");
-        let ping = command.query_async::<String>(&mut redis);
-        let check = match tokio::time::timeout(PROBE_TIMEOUT, ping).await {
-            Ok(Ok(_)) => json!({ "status": "UP" }),
-            Ok(Err(error)) => {
-                up = false;
-                json!({ "status": "DOWN", "detail": error.to_string() })
-            }
-            Err(_) => {
-                up = false;
-                json!({ "status": "DOWN", "detail": format!("no answer within {PROBE_TIMEOUT:?}") })
-            }
-        };
-        checks.insert("redis".into(), check);
+        let ping = redis::cmd("PING");
+        checks.insert("redis".into(), probe(ping.query_async::<String>(&mut redis)).await);
     }
     let ownership = &state.readiness.ownership;
     let owned = ownership.owned().len();
     let partitions = if owned > 0 {
         json!({ "status": "UP", "owned": owned, "total": ownership.partitions() })
     } else {
-        up = false;
         json!({ "status": "DOWN", "owned": 0, "total": ownership.partitions(),
                 "detail": "this node owns no partitions" })
     };
     checks.insert("partitions".into(), partitions);
+    let up = checks.values().all(|check| check["status"] == "UP");
     let body = json!({
         "status": if up { "UP" } else { "DOWN" },
         "checks": checks,
@@ -83,5 +59,16 @@ pub async fn ready(State(state): State<AppState>) -> Response {
             .headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER.as_secs()));
         response
+    }
+}
+
+/// One check: `UP`, or `DOWN` with the reason (an error, or no answer in time).
+async fn probe<T, E: std::fmt::Display>(check: impl Future<Output = Result<T, E>>) -> Value {
+    match tokio::time::timeout(PROBE_TIMEOUT, check).await {
+        Ok(Ok(_)) => json!({ "status": "UP" }),
+        Ok(Err(error)) => json!({ "status": "DOWN", "detail": error.to_string() }),
+        Err(_) => {
+            json!({ "status": "DOWN", "detail": format!("no answer within {PROBE_TIMEOUT:?}") })
+        }
     }
 }

@@ -18,7 +18,8 @@ use sqlx::{Postgres, Transaction};
 
 use super::{
     Backend, BookingRow, DirectBookingError, EventRow, PoolConnections, SeatRow, Store, StoreError,
-    booking_row, inserted_booking, migrations, parse_status, settle_partitions, stored_id,
+    booking_row, created_event, inserted_booking, migrations, parse_status, settle_partitions,
+    stored_id,
 };
 use crate::layout::NewEvent;
 use crate::limits::{DB_ACQUIRE_TIMEOUT, PG_POOL_CONNECTIONS_MAX};
@@ -478,29 +479,5 @@ async fn insert_event(
     .execute(&mut **tx)
     .await?;
 
-    let event_id = stored_id(EventId::new, id)?;
-    let rows = seats
-        .into_iter()
-        .zip(ids)
-        .map(|(seat, id)| {
-            Ok(SeatRow {
-                id: stored_id(SeatId::new, id)?,
-                event: event_id,
-                position: seat.position,
-                section: seat.section,
-                row: seat.row,
-                number: seat.number,
-                label: seat.label,
-                status: SeatStatus::Available,
-                version: 0,
-            })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
-    let row = EventRow {
-        id: event_id,
-        name: event.name.clone(),
-        sections: event.sections.clone(),
-        created_at,
-    };
-    Ok((row, rows))
+    created_event(event, id, created_at, seats, ids)
 }

@@ -23,7 +23,8 @@ use sqlx::{Sqlite, Transaction};
 
 use super::{
     Backend, BookingRow, DirectBookingError, EventRow, PoolConnections, SeatRow, Store, StoreError,
-    booking_row, inserted_booking, migrations, parse_status, settle_partitions, stored_id,
+    booking_row, created_event, inserted_booking, migrations, parse_status, settle_partitions,
+    stored_id,
 };
 use crate::layout::NewEvent;
 use crate::limits::DB_ACQUIRE_TIMEOUT;
@@ -509,29 +510,6 @@ async fn insert_event(
     .execute(&mut **tx)
     .await?;
 
-    let event_id = stored_id(EventId::new, id)?;
-    let rows = seats
-        .into_iter()
-        .enumerate()
-        .map(|(index, seat)| {
-            Ok(SeatRow {
-                id: stored_id(SeatId::new, last + 1 + index as i64)?,
-                event: event_id,
-                position: seat.position,
-                section: seat.section,
-                row: seat.row,
-                number: seat.number,
-                label: seat.label,
-                status: SeatStatus::Available,
-                version: 0,
-            })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
-    let row = EventRow {
-        id: event_id,
-        name: event.name.clone(),
-        sections: event.sections.clone(),
-        created_at,
-    };
-    Ok((row, rows))
+    let ids = (0..seats.len() as i64).map(|index| last + 1 + index).collect();
+    created_event(event, id, created_at, seats, ids)
 }

@@ -66,43 +66,8 @@ async fn distinct_seats_over_three_nodes_all_win_on_spread_partitions_with_forwa
     assert_eq!(owned.values().sum::<usize>(), PARTITIONS);
 
     let addresses = cluster.addresses();
-    let created = cluster
-        .client
-        .post(format!("{}/api/v1/events", addresses[0]))
-        .json(&json!({ "name": "Spread", "rows": 30, "seatsPerRow": 100 }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(created.status(), 201);
-    let event = created.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
-    // The new event reaches every node's seat view through the change feed.
-    for address in &addresses {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
-        while cluster
-            .client
-            .get(format!("{address}/api/v1/events/{event}"))
-            .send()
-            .await
-            .unwrap()
-            .status()
-            != 200
-        {
-            assert!(tokio::time::Instant::now() < deadline, "event never reached {address}");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    }
-    let seats: Vec<i64> = cluster
-        .client
-        .get(format!("{}/api/v1/events/{event}/seats", addresses[1]))
-        .send()
-        .await
-        .unwrap()
-        .json::<Vec<Value>>()
-        .await
-        .unwrap()
-        .iter()
-        .map(|s| s["seatId"].as_i64().unwrap())
-        .collect();
+    // Created on one node, the event reaches every node's seat view through the change feed.
+    let (event, seats) = cluster.create_event("Spread", 30, 100).await;
     assert_eq!(seats.len(), 3_000);
 
     let results = all_at_once(seats.len(), |client, i| {

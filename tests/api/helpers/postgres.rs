@@ -203,23 +203,12 @@ fn start_server_in(name: &str) -> (String, u32) {
     }
 }
 
-/// Kills the server's process group and removes its files once this test process has ended.
-// The watchdog outlives the test process on purpose.
-#[allow(clippy::zombie_processes)]
+/// Stops the server and removes its files once this test process has ended, however it ended.
 fn watch_over(server_pid: u32, dir: &Path) {
-    let script = format!(
-        "while kill -0 {me} 2>/dev/null; do sleep 1; done; kill -QUIT {server_pid} 2>/dev/null; sleep 2; kill -9 -{server_pid} 2>/dev/null; rm -rf '{dir}'",
-        me = std::process::id(),
-        dir = dir.display()
-    );
-    Command::new("sh")
-        .args(["-c", &script])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .process_group(0)
-        .spawn()
-        .expect("start the cleanup watchdog");
+    super::when_this_process_ends(&format!(
+        "kill -QUIT {server_pid} 2>/dev/null; sleep 2; kill -9 -{server_pid} 2>/dev/null; rm -rf '{}'",
+        dir.display()
+    ));
 }
 
 #[cfg(test)]

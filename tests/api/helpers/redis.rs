@@ -101,19 +101,6 @@ fn answers_ping(port: u16) -> bool {
 }
 
 /// Kills the server once this test process has ended, however it ended.
-// The watchdog outlives the test process on purpose.
-#[allow(clippy::zombie_processes)]
 fn watch_over(server_pid: u32) {
-    let script = format!(
-        "while kill -0 {me} 2>/dev/null; do sleep 1; done; kill -9 {server_pid} 2>/dev/null",
-        me = std::process::id(),
-    );
-    Command::new("sh")
-        .args(["-c", &script])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .process_group(0)
-        .spawn()
-        .expect("start the cleanup watchdog");
+    super::when_this_process_ends(&format!("kill -9 {server_pid} 2>/dev/null"));
 }

@@ -32,10 +32,7 @@ pub enum Db {
 
 /// A loopback port nobody listens on right now.
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
+    boxoffice::throwaway::free_port().unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// A directory removed when dropped.

@@ -84,12 +84,12 @@ pub async fn run_bench(args: &BenchArgs) -> Result<Report, BenchError> {
     };
     let machine = Machine::read();
     eprintln!("bench: starting PostgreSQL, Redis and {} serve…", binary.display());
-    let stack = stack::Stack::start(&binary).await?;
+    let mut stack = stack::Stack::start(&binary).await?;
     let outcome = async {
-        let runs = suite::run_all(&stack.url, args).await?;
+        let runs = suite::run_all(&stack.url, stack.server_pid(), args).await?;
         let memory = match args.no_memory {
             true => None,
-            false => Some(memory::measure(&stack, args).await?),
+            false => Some(memory::measure(&mut stack, args).await?),
         };
         Ok::<_, BenchError>(Report::new(machine, runs, memory, args))
     }

@@ -97,10 +97,11 @@ impl BenchArgs {
             }
         }
         if !(1..=CONCURRENCY_MAX).contains(&self.concurrency) {
-            return fail("--concurrency must be between 1 and 10000".into());
+            return fail(format!("--concurrency must be between 1 and {CONCURRENCY_MAX}"));
         }
+        // Each user of the crowd has a connection of its own.
         if !(1..=CONCURRENCY_MAX as u64).contains(&self.hot_seat_users) {
-            return fail("--hot-seat-users must be between 1 and 10000".into());
+            return fail(format!("--hot-seat-users must be between 1 and {CONCURRENCY_MAX}"));
         }
         let seats_max = SEATS_PER_EVENT_MAX as u64;
         for (flag, requests) in [
@@ -138,4 +139,43 @@ impl BenchArgs {
 
 fn parse_strategy(text: &str) -> Result<Strategy, String> {
     Strategy::parse(text).map_err(|error| error.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::{Cli, Command};
+    use clap::Parser;
+
+    fn parse(args: &[&str]) -> super::BenchArgs {
+        let mut all = vec!["boxoffice", "bench"];
+        all.extend_from_slice(args);
+        match Cli::try_parse_from(all).unwrap().command {
+            Command::Bench(args) => args,
+            other => panic!("not a bench command: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_defaults_are_valid_and_compare_every_strategy() {
+        let args = parse(&[]);
+        assert!(args.validate().is_ok());
+        assert_eq!(args.out_dir, std::path::PathBuf::from("bench"));
+        assert_eq!(args.strategies, crate::booking::Strategy::ALL);
+        assert_eq!(args.hot_seat_users, 5_000);
+    }
+
+    #[test]
+    fn settings_that_cannot_work_are_refused_with_the_flag_named() {
+        for (args, flag) in [
+            (vec!["--duration", "0s"], "--duration"),
+            (vec!["--concurrency", "0"], "--concurrency"),
+            (vec!["--hot-seat-users", "10001"], "--hot-seat-users"),
+            (vec!["--distinct-requests", "200001"], "--distinct-requests"),
+            (vec!["--memory-actors", "500", "--memory-event-seats", "100"], "--memory-actors"),
+            (vec!["--strategies", "DATABASE,ACTOR"], "--strategies"),
+        ] {
+            let error = parse(&args).validate().unwrap_err();
+            assert!(error.to_string().contains(flag), "{args:?}: {error}");
+        }
+    }
 }

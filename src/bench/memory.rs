@@ -1,7 +1,8 @@
-//! The memory measurement: load the node with many seats (events of up to 200,000 seats, the
-//! API's maximum, through the API), activate seat actors (one booking each on different seats),
-//! then read the server's resident memory from `/proc/<pid>/status`. Every event created during
-//! the bench is in the node's seat view by then, so the seats counted are all of them.
+//! The memory measurement: create events of up to 200,000 seats (the API's maximum) through the
+//! API, restart the server so that a fresh process loads every seat (and carries nothing from the
+//! runs before), activate seat actors (one booking each on different seats), then read the
+//! server's resident memory from `/proc/<pid>/status`. Every event created during the bench is in
+//! the node's seat view by then, so the seats counted are all of them.
 
 use serde_json::{Value, json};
 
@@ -21,22 +22,20 @@ pub struct Memory {
     pub actors_activated: u64,
     /// Seat actors alive when the memory was read (`boxoffice_actors_active`).
     pub actors_active: Option<u64>,
-    /// Resident memory before the measurement's events were created.
-    pub rss_before_kib: u64,
+    /// Resident memory of the fresh process with every seat loaded, before the actors.
+    pub rss_loaded_kib: u64,
     pub rss_kib: u64,
     pub rss_peak_kib: u64,
     /// Whether the activation bookings passed their check.
     pub check_passed: bool,
 }
 
-pub async fn measure(stack: &Stack, args: &BenchArgs) -> Result<Memory, BenchError> {
-    let pid = stack.server_pid();
+pub async fn measure(stack: &mut Stack, args: &BenchArgs) -> Result<Memory, BenchError> {
     let client = reqwest::Client::builder()
         .no_proxy()
         .timeout(std::time::Duration::from_secs(300))
         .build()
         .map_err(|e| BenchError::Setup(format!("cannot build an HTTP client: {e}")))?;
-    let (rss_before_kib, _) = resident(pid)?;
     let per_row = args.memory_event_seats.clamp(1, SEATS_PER_ROW_MAX as usize);
     let rows = args.memory_event_seats.div_ceil(per_row);
     let mut first_event = None;
@@ -65,6 +64,10 @@ pub async fn measure(stack: &Stack, args: &BenchArgs) -> Result<Memory, BenchErr
         first_event = first_event.or(created["id"].as_u64());
     }
 
+    eprintln!("bench: memory: restarting the server…");
+    stack.restart_server().await?;
+    let pid = stack.server_pid();
+    let (rss_loaded_kib, _) = resident(pid)?;
     eprintln!("bench: memory: activating {} seat actors…", args.memory_actors);
     let activate = LoadtestArgs {
         scenario: Scenario::Distinct,
@@ -109,7 +112,7 @@ pub async fn measure(stack: &Stack, args: &BenchArgs) -> Result<Memory, BenchErr
         events_loaded: events.len() as u64,
         actors_activated: activation.check.seats_won,
         actors_active: gauge(&metrics, "boxoffice_actors_active"),
-        rss_before_kib,
+        rss_loaded_kib,
         rss_kib,
         rss_peak_kib,
         check_passed: activation.check.passed,

@@ -42,7 +42,8 @@ pub struct Goal {
 impl Report {
     pub fn new(machine: Machine, runs: Vec<Run>, memory: Option<Memory>, args: &BenchArgs) -> Self {
         let settings = format!(
-            "ceiling {:?}; hot-seat {} users at once; hot-seat taken {:?}; distinct {} requests; \
+            "ceiling {:?}; hot-seat {} users at once, each on a connection of its own (pooled: \
+             over the connections below); hot-seat taken {:?}; distinct {} requests; \
              distinct at half rate {:?}; flash {} requests on {} seats (Zipf 1.2, fixed seed); \
              distinct and flash stop after {:?}; {} connections except hot-seat",
             args.ceiling_duration,
@@ -173,13 +174,13 @@ impl Report {
         let mut md = String::new();
         let _ = writeln!(md, "Measured {} on {}.\n", self.at, self.machine.describe());
         let _ = writeln!(md, "Runs: {}.\n", self.settings);
-        md.push_str("| scenario | strategy | requests | requests/s | p50 | p99 | answers | wall time | check |\n");
-        md.push_str("|---|---|---:|---:|---:|---:|---|---:|---|\n");
+        md.push_str("| scenario | strategy | requests | requests/s | p50 | p99 | answers | wall time | server RSS | check |\n");
+        md.push_str("|---|---|---:|---:|---:|---:|---|---:|---:|---|\n");
         for run in &self.runs {
             let s = &run.summary;
             let _ = writeln!(
                 md,
-                "| {} | {} | {} | {} | {} | {} | {} | {:.2} s | {} |",
+                "| {} | {} | {} | {} | {} | {} | {} | {:.2} s | {} | {} |",
                 run.step.label(),
                 run.strategy.map_or("–", Strategy::as_str),
                 thousands(s.answered as f64),
@@ -188,6 +189,7 @@ impl Report {
                 ms(s.latency.p99_us),
                 statuses(s),
                 s.elapsed_ms as f64 / 1e3,
+                run.server_rss_kib.map_or("–".to_owned(), |kib| format!("{} MiB", kib / 1024)),
                 if s.check.passed {
                     "passed".to_owned()
                 } else {
@@ -203,16 +205,16 @@ impl Report {
         if let Some(m) = &self.memory {
             let _ = writeln!(
                 md,
-                "\nMemory of the server: {} MiB resident (peak {} MiB; {} MiB before the memory \
-                 step) with {} seats in {} events loaded and {} seat actors active ({} activated \
-                 by one booking each).",
+                "\nMemory of a fresh server process: {} MiB resident (peak {} MiB) with {} seats \
+                 in {} events loaded and {} seat actors active ({} activated by one booking \
+                 each); {} MiB with the seats loaded, before the actors.",
                 m.rss_kib / 1024,
                 m.rss_peak_kib / 1024,
-                m.rss_before_kib / 1024,
                 thousands(m.seats_loaded as f64),
                 m.events_loaded,
                 m.actors_active.map_or("?".into(), |n| thousands(n as f64)),
                 thousands(m.actors_activated as f64),
+                m.rss_loaded_kib / 1024,
             );
         }
         md.push_str("\n| goal | measured | met |\n|---|---|---|\n");

@@ -25,10 +25,11 @@ const CLUSTER_SECRET: &str = "boxoffice-bench-cluster-secret";
 pub struct Stack {
     /// The server's base URL, `http://127.0.0.1:<port>`.
     pub url: String,
+    binary: PathBuf,
     // Fields drop in order: the server first, the databases after it.
     server: ServerChild,
-    _redis: Redis,
-    _postgres: Postgres,
+    redis: Redis,
+    postgres: Postgres,
 }
 
 impl Stack {
@@ -43,16 +44,30 @@ impl Stack {
         .map_err(|e| BenchError::Setup(e.to_string()))?;
         let (postgres, redis) = servers;
         let port = free_port().map_err(|e| BenchError::Setup(e.to_string()))?;
-        let log = postgres.dir().join("boxoffice.log");
+        let log = postgres.dir().join("boxoffice-1.log");
         let server = ServerChild::spawn(binary, port, postgres.url(), &redis.url, &log)?;
         let mut stack = Self {
             url: format!("http://127.0.0.1:{port}"),
+            binary: binary.to_owned(),
             server,
-            _redis: redis,
-            _postgres: postgres,
+            redis,
+            postgres,
         };
         stack.wait_ready().await?;
         Ok(stack)
+    }
+
+    /// Stops the server and starts a fresh process on the same databases (a new port), ready
+    /// once it has taken every partition and loaded their seats.
+    pub async fn restart_server(&mut self) -> Result<(), BenchError> {
+        // The old node hands its partitions back as it stops, so the new one takes them at once.
+        self.server.stop();
+        let port = free_port().map_err(|e| BenchError::Setup(e.to_string()))?;
+        let log = self.postgres.dir().join(format!("boxoffice-{port}.log"));
+        self.server =
+            ServerChild::spawn(&self.binary, port, self.postgres.url(), &self.redis.url, &log)?;
+        self.url = format!("http://127.0.0.1:{port}");
+        self.wait_ready().await
     }
 
     /// The server's process id, for its memory.
@@ -104,6 +119,8 @@ struct ServerChild {
     child: Child,
     _watchdog: Option<Watchdog>,
     log: PathBuf,
+    /// Once reaped, its process id may belong to another process: never signal it again.
+    stopped: bool,
 }
 
 impl ServerChild {
@@ -134,14 +151,18 @@ impl ServerChild {
                 BenchError::Setup(format!("cannot start {} serve: {e}", binary.display()))
             })?;
         let watchdog = Watchdog::spawn(child.id(), None).ok();
-        Ok(Self { child, _watchdog: watchdog, log: log.to_owned() })
+        Ok(Self { child, _watchdog: watchdog, log: log.to_owned(), stopped: false })
     }
-}
 
-impl Drop for ServerChild {
     /// SIGTERM and a bounded wait for the ordered stop, then SIGKILL.
-    fn drop(&mut self) {
-        // SAFETY: kill only sends a signal to our own child.
+    fn stop(&mut self) {
+        if std::mem::replace(&mut self.stopped, true) {
+            return;
+        }
+        if let Ok(Some(_)) = self.child.try_wait() {
+            return;
+        }
+        // SAFETY: kill only sends a signal to our own child, which has not been reaped.
         unsafe {
             libc::kill(self.child.id() as i32, libc::SIGTERM);
         }
@@ -154,6 +175,12 @@ impl Drop for ServerChild {
         }
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+impl Drop for ServerChild {
+    fn drop(&mut self) {
+        self.stop();
     }
 }
 

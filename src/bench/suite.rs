@@ -1,5 +1,6 @@
 //! The runs of `boxoffice bench`, in order: `ceiling`, then for each strategy `hot-seat` (every
-//! user at once on one fresh seat), `hot-seat taken` (that seat again, now sold: every answer
+//! user at once on one fresh seat, each on a connection of its own; for ACTOR also `hot-seat
+//! pooled`, the same crowd over `--concurrency` connections), `hot-seat taken` (that seat again, now sold: every answer
 //! `409`), `distinct` (for ACTOR also again at half the throughput it reached, for the latency
 //! there) and `flash` (the same seeded draw for every strategy). Every booking run creates its own
 //! event, so each starts from available seats. A failed check does not stop the suite: it shows
@@ -9,6 +10,7 @@ use std::time::Duration;
 
 use super::BenchError;
 use super::args::BenchArgs;
+use super::stack::resident_kib;
 use crate::booking::Strategy;
 use crate::loadtest::{self, LoadtestArgs, Scenario, Summary};
 
@@ -22,6 +24,7 @@ const RUN_BOUND: Duration = Duration::from_secs(120);
 pub enum Step {
     Ceiling,
     HotSeat,
+    HotSeatPooled,
     HotSeatTaken,
     Distinct,
     DistinctHalfRate,
@@ -33,6 +36,7 @@ impl Step {
         match self {
             Step::Ceiling => "ceiling",
             Step::HotSeat => "hot-seat",
+            Step::HotSeatPooled => "hot-seat pooled",
             Step::HotSeatTaken => "hot-seat taken",
             Step::Distinct => "distinct",
             Step::DistinctHalfRate => "distinct at half rate",
@@ -47,10 +51,17 @@ pub struct Run {
     /// `None` for `ceiling`.
     pub strategy: Option<Strategy>,
     pub summary: Summary,
+    /// The server's resident memory right after the run.
+    pub server_rss_kib: Option<u64>,
 }
 
-/// Runs every step against the server at `url`.
-pub async fn run_all(url: &str, args: &BenchArgs) -> Result<Vec<Run>, BenchError> {
+/// Runs every step against the server at `url`, whose process is `server_pid`.
+pub async fn run_all(url: &str, server_pid: u32, args: &BenchArgs) -> Result<Vec<Run>, BenchError> {
+    let step = |step_: Step, strategy: Option<Strategy>, args: LoadtestArgs| async move {
+        let mut run = step(step_, strategy, &args).await?;
+        run.server_rss_kib = resident_kib(server_pid).map(|(rss, _)| rss);
+        Ok::<_, BenchError>(run)
+    };
     let mut runs = Vec::new();
     let base = |scenario, strategy| LoadtestArgs {
         scenario,
@@ -76,7 +87,7 @@ pub async fn run_all(url: &str, args: &BenchArgs) -> Result<Vec<Run>, BenchError
         duration: Some(args.ceiling_duration),
         ..base(Scenario::Ceiling, Strategy::Actor)
     };
-    runs.push(step(Step::Ceiling, None, &ceiling).await?);
+    runs.push(step(Step::Ceiling, None, ceiling).await?);
 
     for &strategy in &args.strategies {
         let hot = LoadtestArgs {
@@ -84,9 +95,18 @@ pub async fn run_all(url: &str, args: &BenchArgs) -> Result<Vec<Run>, BenchError
             concurrency: args.hot_seat_users as usize,
             ..base(Scenario::HotSeat, strategy)
         };
-        let hot = step(Step::HotSeat, Some(strategy), &hot).await?;
+        let hot = step(Step::HotSeat, Some(strategy), hot).await?;
         let (event, seat) = (hot.summary.event_id, hot.summary.seat_id);
         runs.push(hot);
+        if strategy == Strategy::Actor {
+            // The same crowd over the usual pooled connections: how much of the wall time above
+            // is 5,000 connections being opened at once.
+            let pooled = LoadtestArgs {
+                requests: Some(args.hot_seat_users),
+                ..base(Scenario::HotSeat, strategy)
+            };
+            runs.push(step(Step::HotSeatPooled, Some(strategy), pooled).await?);
+        }
         if let (Some(event), Some(seat)) = (event, seat) {
             let taken = LoadtestArgs {
                 event: Some(event),
@@ -95,7 +115,7 @@ pub async fn run_all(url: &str, args: &BenchArgs) -> Result<Vec<Run>, BenchError
                 duration: Some(args.taken_duration),
                 ..base(Scenario::HotSeat, strategy)
             };
-            runs.push(step(Step::HotSeatTaken, Some(strategy), &taken).await?);
+            runs.push(step(Step::HotSeatTaken, Some(strategy), taken).await?);
         }
 
         let distinct = LoadtestArgs {
@@ -103,7 +123,7 @@ pub async fn run_all(url: &str, args: &BenchArgs) -> Result<Vec<Run>, BenchError
             duration: Some(args.duration),
             ..base(Scenario::Distinct, strategy)
         };
-        let distinct = step(Step::Distinct, Some(strategy), &distinct).await?;
+        let distinct = step(Step::Distinct, Some(strategy), distinct).await?;
         let half = distinct.summary.throughput_rps / 2.0;
         runs.push(distinct);
         if strategy == Strategy::Actor && half >= 1.0 {
@@ -116,7 +136,7 @@ pub async fn run_all(url: &str, args: &BenchArgs) -> Result<Vec<Run>, BenchError
                 duration: Some(args.half_rate_duration * 3),
                 ..base(Scenario::Distinct, strategy)
             };
-            runs.push(step(Step::DistinctHalfRate, Some(strategy), &at_half).await?);
+            runs.push(step(Step::DistinctHalfRate, Some(strategy), at_half).await?);
         }
 
         let flash = LoadtestArgs {
@@ -126,11 +146,12 @@ pub async fn run_all(url: &str, args: &BenchArgs) -> Result<Vec<Run>, BenchError
             seed: Some(FLASH_SEED),
             ..base(Scenario::Flash, strategy)
         };
-        runs.push(step(Step::Flash, Some(strategy), &flash).await?);
+        runs.push(step(Step::Flash, Some(strategy), flash).await?);
     }
     Ok(runs)
 }
 
+/// One run, reported on standard error as it ends.
 async fn step(
     step: Step,
     strategy: Option<Strategy>,
@@ -145,5 +166,5 @@ async fn step(
         .await
         .map_err(|error| BenchError::Run(format!("{name}: {error}")))?;
     eprint!("{summary}");
-    Ok(Run { step, strategy, summary })
+    Ok(Run { step, strategy, summary, server_rss_kib: None })
 }

@@ -16,8 +16,9 @@ impl Watchdog {
     pub fn spawn(leader: u32, dir: Option<&Path>) -> std::io::Result<Self> {
         let remove =
             dir.map(|dir| format!("; sleep 1; rm -rf '{}'", dir.display())).unwrap_or_default();
+        // `kill -9 -PGID`: dash, Debian's sh, refuses `kill -9 -- -PGID`.
         let script = format!(
-            "while kill -0 {me} 2>/dev/null; do sleep 1; done; kill -9 -- -{leader} 2>/dev/null{remove}",
+            "while kill -0 {me} 2>/dev/null; do sleep 1; done; kill -9 -{leader} 2>/dev/null{remove}",
             me = std::process::id(),
         );
         let child = Command::new("sh")

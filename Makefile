@@ -1,11 +1,12 @@
 # The two commands: `make run` builds everything and starts the server; `make test` installs what
-# the tests need (PostgreSQL, Redis, Chromium) when missing and runs every test.
+# the tests need (PostgreSQL, Redis, Chromium) when missing and runs every test. `make bench` runs
+# the benchmark and writes bench/results.md and bench/results.svg.
 
 CARGO ?= cargo
 NPM ?= npm
 UI_SOURCES := $(shell find frontend/src -type f 2>/dev/null) frontend/index.html frontend/vite.config.ts
 
-.PHONY: run ui release test test-deps test-rust test-ui test-e2e lint
+.PHONY: run ui release test test-deps test-rust test-ui test-e2e lint bench
 
 ## Build the web UI and the release binary, then serve on http://127.0.0.1:8080 (embedded SQLite).
 run: ui release
@@ -42,4 +43,10 @@ test-e2e: ui
 
 lint:
 	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+## The benchmark: a throwaway PostgreSQL and Redis, the release server, every scenario for each
+## strategy; prints the table and writes bench/results.md and bench/results.svg (a few minutes).
+bench: test-deps
+	$(CARGO) build --release --locked --bin boxoffice
+	./target/release/boxoffice bench

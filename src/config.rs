@@ -1,6 +1,7 @@
-//! The command line: `boxoffice serve` and its settings, and the `boxoffice loadtest` command
-//! (whose settings live in [`crate::loadtest`]). Every `serve` flag has an environment variable;
-//! everything is validated before the server starts, with a message that says what to change.
+//! The command line: `boxoffice serve` and its settings, and the `boxoffice loadtest` and
+//! `boxoffice bench` commands (whose settings live in [`crate::loadtest`] and [`crate::bench`]).
+//! Every `serve` flag has an environment variable; everything is validated before the server
+//! starts, with a message that says what to change.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -8,6 +9,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use thiserror::Error;
 
+use crate::bench::BenchArgs;
 use crate::limits::{STREAM_BUFFER_PER_EVENT, STREAM_CLIENTS_MAX};
 use crate::loadtest::LoadtestArgs;
 use crate::store::DEFAULT_DATABASE_URL;
@@ -34,6 +36,9 @@ pub enum Command {
     Serve(ServeArgs),
     /// Loads a running server with one scenario, then checks the answers and reports latency.
     Loadtest(LoadtestArgs),
+    /// Starts a throwaway PostgreSQL, Redis and server, runs every scenario for each strategy,
+    /// and writes a Markdown table and an SVG chart of the results.
+    Bench(BenchArgs),
 }
 
 #[derive(Debug, Clone, Args)]

@@ -16,8 +16,11 @@
 //! 5. Which partitions of seats this node may commit is decided by its [`leases`].
 //!
 //! [`startup`] wires these together and stops them in order; [`config`] is the command line.
-//! [`loadtest`] is the client side: `boxoffice loadtest` drives a running server and checks it.
+//! [`loadtest`] is the client side: `boxoffice loadtest` drives a running server and checks it;
+//! [`bench`] runs it for every strategy against [`throwaway`] servers and reports the results.
 
+/// `boxoffice bench`: the whole benchmark against throwaway servers, with a table and a chart.
+pub mod bench;
 /// Bookings with the `ACTOR`, `DATABASE` and `REDIS` strategies.
 pub mod booking;
 /// Cluster mode: Redis leases, forwarding, the cross-node change feed, the seat lock.
@@ -42,5 +45,7 @@ pub mod startup;
 pub mod store;
 /// Logging setup and process limits.
 pub mod telemetry;
+/// Throwaway PostgreSQL and Redis servers for `boxoffice bench`, benchmarks and tests.
+pub mod throwaway;
 /// The in-memory read model of every event and seat.
 pub mod view;

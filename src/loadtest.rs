@@ -34,7 +34,9 @@ mod tally;
 /// Zipf sampling for `flash`.
 mod zipf;
 
-pub use args::{LoadtestArgs, Scenario};
+pub use args::{
+    CONCURRENCY_MAX, DURATION_MAX, LoadtestArgs, REQUESTS_MAX, Scenario, parse_duration,
+};
 pub use check::Check;
 pub use summary::{Latency, Summary};
 
@@ -89,6 +91,7 @@ pub async fn run_scenario(args: &LoadtestArgs) -> Result<Summary, LoadtestError>
         base,
         concurrency: args.concurrency,
         duration: args.duration,
+        rate: args.rate,
         retry_503: args.retry_503,
         progress: !args.no_progress,
     };

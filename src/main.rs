@@ -1,5 +1,6 @@
 //! The `boxoffice` binary: parse the command line, then either serve (set up logging, build the
-//! application, run it until SIGINT or SIGTERM) or run a load test against a server.
+//! application, run it until SIGINT or SIGTERM), run a load test against a server, or run the
+//! whole benchmark.
 
 use std::process::ExitCode;
 
@@ -15,6 +16,7 @@ async fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Serve(args) => serve(args).await,
         Command::Loadtest(args) => boxoffice::loadtest::run(args).await,
+        Command::Bench(args) => boxoffice::bench::run(args).await,
     }
 }
 

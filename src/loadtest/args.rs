@@ -26,6 +26,8 @@ pub const DEFAULT_FLASH_SEATS: usize = 1_000;
 /// With exponent 1.2 over 1,000 seats the top ten seats get more than half of the requests.
 pub const DEFAULT_ZIPF_EXPONENT: f64 = 1.2;
 pub const ZIPF_EXPONENT_MAX: f64 = 10.0;
+/// `--rate` above this is no schedule at all: no machine answers that fast.
+pub const RATE_MAX: f64 = 10_000_000.0;
 
 /// What a run does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize)]
@@ -95,6 +97,17 @@ pub struct LoadtestArgs {
     #[arg(long)]
     pub seat: Option<u64>,
 
+    /// hot-seat: the seat given with --seat is already booked, so every answer must be
+    /// 409 SEAT_OCCUPIED (the cost of answering a crowd that lost).
+    #[arg(long)]
+    pub taken: bool,
+
+    /// Requests per second in all, on a fixed schedule (open loop): request i is due at
+    /// i / rate seconds and its latency counts from then, so time spent waiting for a free worker
+    /// counts too. Default: every worker sends its next request as soon as it has an answer.
+    #[arg(long)]
+    pub rate: Option<f64>,
+
     /// flash: seats the requests are drawn from (default 1000).
     #[arg(long)]
     pub seats: Option<usize>,
@@ -160,6 +173,14 @@ impl LoadtestArgs {
         {
             return fail(format!("--zipf-exponent must be between 0 and {ZIPF_EXPONENT_MAX}"));
         }
+        if let Some(rate) = self.rate
+            && !(rate > 0.0 && rate <= RATE_MAX)
+        {
+            return fail(format!("--rate must be more than 0 and at most {RATE_MAX}"));
+        }
+        if self.taken && self.seat.is_none() {
+            return fail("--taken needs --seat: the already booked seat".into());
+        }
         let only = |given: bool, flag: &str, scenario: Scenario| {
             if given && self.scenario != scenario {
                 fail(format!("{flag} applies to the {} scenario only", scenario.as_str()))
@@ -168,6 +189,7 @@ impl LoadtestArgs {
             }
         };
         only(self.seat.is_some(), "--seat", Scenario::HotSeat)?;
+        only(self.taken, "--taken", Scenario::HotSeat)?;
         only(self.seats.is_some(), "--seats", Scenario::Flash)?;
         only(self.zipf_exponent.is_some(), "--zipf-exponent", Scenario::Flash)?;
         only(self.seed.is_some(), "--seed", Scenario::Flash)?;
@@ -281,6 +303,9 @@ mod tests {
             (vec!["distinct", "--seat", "7"], "--seat"),
             (vec!["hot-seat", "--seed", "7"], "--seed"),
             (vec!["ceiling", "--event", "1"], "--event"),
+            (vec!["hot-seat", "--taken"], "--taken"),
+            (vec!["distinct", "--taken", "--seat", "1"], "--seat"),
+            (vec!["ceiling", "--rate", "0"], "--rate"),
         ] {
             let error = parse(&args).validate().unwrap_err();
             assert!(error.to_string().contains(flag), "{args:?}: {error}");

@@ -40,8 +40,14 @@ pub async fn verify(setup: &Setup, plan: &Plan, tally: &Tally) -> Result<Check, 
         Some(event) if plan.scenario.books() => Some(setup.seat_map(event).await?),
         _ => None,
     };
+    if plan.taken {
+        return Ok(judge_taken(tally, plan.seats.first().copied(), map.as_deref()));
+    }
     Ok(judge(plan.scenario, plan.event_created, tally, map.as_deref()))
 }
+
+/// The rule of `hot-seat --taken`.
+pub const RULE_TAKEN: &str = "every answer 409 SEAT_OCCUPIED (the seat was booked before the run), the seat BOOKED in the seat map";
 
 pub fn rule(scenario: Scenario) -> &'static str {
     match scenario {
@@ -62,35 +68,12 @@ pub fn rule(scenario: Scenario) -> &'static str {
 /// `fresh`: the run created the event, so no other client booked in it.
 pub fn judge(scenario: Scenario, fresh: bool, tally: &Tally, map: Option<&[MapSeat]>) -> Check {
     let mut failures = Vec::new();
-    if tally.sent == 0 {
-        failures.push("no request was sent".to_owned());
-    }
-    let unanswered = tally.unanswered_total();
-    if unanswered > 0 {
-        let kinds: Vec<String> = tally.unanswered.iter().map(|(k, n)| format!("{n} {k}")).collect();
-        failures.push(format!(
-            "requests without an HTTP answer: {unanswered} ({}); the first: {}",
-            kinds.join(", "),
-            tally.first_unanswered.as_deref().unwrap_or("?")
-        ));
-    }
     let expected: &[u16] = match scenario {
         Scenario::HotSeat | Scenario::Flash => &[201, 409, 503],
         Scenario::Distinct => &[201, 503],
         Scenario::Ceiling => &[200],
     };
-    for (status, n) in &tally.by_status {
-        if !expected.contains(status) {
-            failures.push(format!("answers {status}: {n} (by code: {:?})", tally.by_code));
-        }
-    }
-    if tally.other_conflicts > 0 {
-        failures
-            .push(format!("answers 409 without the code SEAT_OCCUPIED: {}", tally.other_conflicts));
-    }
-    if tally.wrong_seat > 0 {
-        failures.push(format!("answers 201 naming another seat than asked: {}", tally.wrong_seat));
-    }
+    answers_as_expected(tally, expected, &mut failures);
 
     let won = tally.count(201);
     let seats_won = tally.seats.values().filter(|seat| seat.won > 0).count() as u64;
@@ -119,6 +102,67 @@ pub fn judge(scenario: Scenario, fresh: bool, tally: &Tally, map: Option<&[MapSe
         seats_won,
         seats_hit,
         seats_booked_in_map,
+    }
+}
+
+/// `hot-seat --taken`: the seat was booked before the run, so nobody may win it and every answer
+/// is `409 SEAT_OCCUPIED` (or load shed); afterwards the map still shows it BOOKED.
+pub fn judge_taken(tally: &Tally, seat: Option<u64>, map: Option<&[MapSeat]>) -> Check {
+    let mut failures = Vec::new();
+    answers_as_expected(tally, &[409, 503], &mut failures);
+    let won = tally.count(201);
+    if won > 0 {
+        failures.push(format!("{won} requests won a seat that was already booked: sold twice"));
+    }
+    let seats_hit = tally.seats.values().filter(|seat| seat.occupied > 0).count() as u64;
+    let seats_booked_in_map = match (map, seat) {
+        (Some(map), Some(seat)) => {
+            let booked = map.iter().any(|s| s.seat_id == seat && s.booked);
+            if !booked {
+                failures.push(format!("seat {seat} is not BOOKED in the seat map"));
+            }
+            Some(u64::from(booked))
+        }
+        _ => None,
+    };
+    failures.truncate(FAILURES_MAX);
+    Check {
+        passed: failures.is_empty(),
+        rule: RULE_TAKEN,
+        failures,
+        won,
+        seats_won: 0,
+        seats_hit,
+        seats_booked_in_map,
+    }
+}
+
+/// Something was sent, everything was answered, and only with the `expected` statuses (and
+/// `409` only with `SEAT_OCCUPIED`, `201` only for the seat asked for).
+fn answers_as_expected(tally: &Tally, expected: &[u16], failures: &mut Vec<String>) {
+    if tally.sent == 0 {
+        failures.push("no request was sent".to_owned());
+    }
+    let unanswered = tally.unanswered_total();
+    if unanswered > 0 {
+        let kinds: Vec<String> = tally.unanswered.iter().map(|(k, n)| format!("{n} {k}")).collect();
+        failures.push(format!(
+            "requests without an HTTP answer: {unanswered} ({}); the first: {}",
+            kinds.join(", "),
+            tally.first_unanswered.as_deref().unwrap_or("?")
+        ));
+    }
+    for (status, n) in &tally.by_status {
+        if !expected.contains(status) {
+            failures.push(format!("answers {status}: {n} (by code: {:?})", tally.by_code));
+        }
+    }
+    if tally.other_conflicts > 0 {
+        failures
+            .push(format!("answers 409 without the code SEAT_OCCUPIED: {}", tally.other_conflicts));
+    }
+    if tally.wrong_seat > 0 {
+        failures.push(format!("answers 201 naming another seat than asked: {}", tally.wrong_seat));
     }
 }
 
@@ -243,6 +287,18 @@ mod tests {
         assert!(!check.passed);
         assert!(check.failures.iter().any(|f| f.contains("no request won the seat")));
         assert!(check.failures.iter().any(|f| f.contains("that no request of this run won")));
+    }
+
+    #[test]
+    fn a_taken_seat_passes_only_when_nobody_wins_it() {
+        let run = tally(&[(7, 409), (7, 409), (7, 503)]);
+        let check = judge_taken(&run, Some(7), Some(&map(&[7], &[])));
+        assert!(check.passed, "{:?}", check.failures);
+        assert_eq!((check.won, check.seats_hit, check.seats_booked_in_map), (0, 1, Some(1)));
+        let sold_again = tally(&[(7, 409), (7, 201)]);
+        let check = judge_taken(&sold_again, Some(7), Some(&map(&[7], &[])));
+        assert!(check.failures.iter().any(|f| f.contains("sold twice")), "{:?}", check.failures);
+        assert!(!judge_taken(&run, Some(7), Some(&map(&[], &[7]))).passed);
     }
 
     #[test]

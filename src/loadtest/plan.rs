@@ -16,6 +16,8 @@ pub struct Plan {
     pub scenario: Scenario,
     pub strategy: Strategy,
     pub requests: u64,
+    /// `hot-seat --taken`: the seat was booked before the run.
+    pub taken: bool,
     /// The event booked in (`None`: `ceiling`, or `--seat` without `--event`).
     pub event: Option<u64>,
     /// Whether this run created the event, so that nobody else booked in it.
@@ -71,6 +73,7 @@ impl Plan {
             scenario: args.scenario,
             strategy: args.strategy,
             requests,
+            taken: args.taken,
             event,
             event_created,
             seats,

@@ -1,7 +1,8 @@
 //! Runs a plan: `--concurrency` workers, each with its own keep-alive connection, sending its
 //! requests one after another and taking the next request number from a shared counter, until
 //! every request is issued or `--duration` has passed (requests in flight then finish, within
-//! their timeout). Each worker keeps its own tally, without locks; they are merged at the end.
+//! their timeout). With `--rate`, request `i` is not sent before its slot, `i / rate` seconds
+//! into the run. Each worker keeps its own tally, without locks; they are merged at the end.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -31,6 +32,8 @@ pub struct Settings {
     pub base: String,
     pub concurrency: usize,
     pub duration: Option<Duration>,
+    /// `--rate`: requests per second in all, on a fixed schedule.
+    pub rate: Option<f64>,
     pub retry_503: bool,
     pub progress: bool,
 }
@@ -46,6 +49,8 @@ struct Shared {
     plan: Arc<Plan>,
     base: String,
     next: AtomicU64,
+    started: Instant,
+    rate: Option<f64>,
     deadline: Option<Instant>,
     retry_503: bool,
     progress: ProgressBar,
@@ -63,6 +68,8 @@ pub async fn drive(plan: Arc<Plan>, settings: &Settings) -> Result<Outcome, Load
         plan,
         base: settings.base.clone(),
         next: AtomicU64::new(0),
+        started,
+        rate: settings.rate,
         deadline: settings.duration.map(|duration| started + duration),
         retry_503: settings.retry_503,
         progress,
@@ -96,12 +103,22 @@ async fn work(shared: Arc<Shared>, client: Client) -> Tally {
         if i >= plan.requests {
             break;
         }
+        // On a schedule, a request waits for its slot and its latency counts from the slot: a
+        // server that falls behind is charged for the queue it causes (no coordinated omission).
+        let due = shared.rate.map(|rate| shared.started + Duration::from_secs_f64(i as f64 / rate));
+        if let Some(due) = due {
+            if shared.deadline.is_some_and(|deadline| due >= deadline) {
+                break;
+            }
+            tokio::time::sleep_until(due).await;
+        }
         tally.sent += 1;
         let seat = plan.seat_of(i);
         let user = seat.map(|_| plan.user_of(i));
         let mut attempts = 1;
+        let mut first = due;
         loop {
-            let started = Instant::now();
+            let started = first.take().unwrap_or_else(Instant::now);
             let result = match (seat, &user) {
                 (Some(seat), Some(user)) => {
                     client::book(&client, &shared.base, seat, user, plan.strategy.as_str()).await

@@ -23,6 +23,8 @@ pub struct Summary {
     pub event_created: bool,
     /// `hot-seat`: the seat.
     pub seat_id: Option<u64>,
+    /// `hot-seat --taken`: the seat was booked before the run.
+    pub taken: bool,
     /// Seats the requests went to (`distinct`: one each; `flash`: the seats of the draw).
     pub seats: usize,
     /// `flash`: the seed and exponent of the draw, to repeat it.
@@ -31,6 +33,8 @@ pub struct Summary {
     /// Workers, each on its own connection: `--concurrency`, or fewer when fewer requests.
     pub concurrency: usize,
     pub duration_ms: Option<u64>,
+    /// `--rate`: the schedule requests were sent on (requests per second in all).
+    pub rate_rps: Option<f64>,
     pub requests_planned: u64,
     pub requests_sent: u64,
     pub answered: u64,
@@ -87,6 +91,7 @@ impl Summary {
             seat_id: (plan.scenario == Scenario::HotSeat)
                 .then(|| plan.seats.first().copied())
                 .flatten(),
+            taken: plan.taken,
             seats: plan.seats.len(),
             seed: plan.seed,
             zipf_exponent: plan.zipf_exponent,
@@ -94,6 +99,7 @@ impl Summary {
             duration_ms: settings
                 .duration
                 .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+            rate_rps: settings.rate,
             requests_planned: plan.requests,
             requests_sent: tally.sent,
             answered,
@@ -133,6 +139,9 @@ impl fmt::Display for Summary {
             let fresh = if self.event_created { " (created for this run)" } else { "" };
             write!(f, "  event       {event}{fresh}")?;
             match (self.seat_id, self.seed) {
+                (Some(seat), _) if self.taken => {
+                    write!(f, ", seat {seat} (booked before the run)")?
+                }
                 (Some(seat), _) => write!(f, ", seat {seat}")?,
                 (None, Some(seed)) => write!(
                     f,
@@ -151,6 +160,9 @@ impl fmt::Display for Summary {
         )?;
         if self.stopped_by_duration {
             write!(f, " (stopped by --duration)")?;
+        }
+        if let Some(rate) = self.rate_rps {
+            write!(f, ", scheduled at {rate:.0} requests/s")?;
         }
         writeln!(f)?;
         writeln!(

@@ -30,32 +30,9 @@ pub enum Db {
     Sqlite,
 }
 
-/// Runs the shell `commands` once this test process has ended, however it ended (a panic, a
-/// kill): servers the tests started must not outlive them.
-// The watchdog outlives the test process on purpose.
-#[allow(clippy::zombie_processes)]
-pub fn when_this_process_ends(commands: &str) {
-    use std::os::unix::process::CommandExt;
-    let script = format!(
-        "while kill -0 {me} 2>/dev/null; do sleep 1; done; {commands}",
-        me = std::process::id()
-    );
-    Command::new("sh")
-        .args(["-c", &script])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .process_group(0)
-        .spawn()
-        .expect("start the cleanup watchdog");
-}
-
 /// A loopback port nobody listens on right now.
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
+    boxoffice::throwaway::free_port().unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// A directory removed when dropped.

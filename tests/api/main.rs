@@ -6,6 +6,7 @@ mod helpers;
 
 mod admin;
 mod bad_input;
+mod bench;
 mod cluster;
 mod compat;
 mod distinct_seats;

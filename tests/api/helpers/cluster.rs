@@ -16,6 +16,13 @@ use super::{Db, ServerProcess, TempDir, TestDb, client};
 pub const SECRET: &str = "test-cluster-secret-0123456789";
 pub const PARTITIONS: usize = 64;
 
+/// The turn of a test that loads the machine (a cluster, the bench): one at a time, so that none
+/// distorts another's timing on two cores.
+pub async fn exclusive_turn() -> SemaphorePermit<'static> {
+    static TURN: Semaphore = Semaphore::const_new(1);
+    TURN.acquire().await.expect("never closed")
+}
+
 pub struct TestCluster {
     pub db: TestDb,
     pub redis_url: String,
@@ -35,8 +42,7 @@ impl TestCluster {
     }
 
     pub async fn start_with_redis(nodes: usize, lease_ttl_ms: u64, redis_url: &str) -> Self {
-        static TURN: Semaphore = Semaphore::const_new(1);
-        let turn = TURN.acquire().await.expect("never closed");
+        let turn = exclusive_turn().await;
         let mut cluster = Self {
             db: TestDb::fresh(Db::Postgres).await,
             redis_url: redis_url.to_owned(),

@@ -8,8 +8,10 @@ use sqlx::SqlSafeStr;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 
 /// `(version, description, SQL)` of each PostgreSQL migration, in order.
-const POSTGRES: &[(i64, &str, &str)] =
-    &[(1, "init", include_str!("../../migrations/postgres/0001_init.sql"))];
+const POSTGRES: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../../migrations/postgres/0001_init.sql")),
+    (2, "seats fillfactor", include_str!("../../migrations/postgres/0002_seats_fillfactor.sql")),
+];
 
 /// The same for SQLite.
 const SQLITE: &[(i64, &str, &str)] =

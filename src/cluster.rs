@@ -24,6 +24,8 @@ pub mod keys;
 pub mod leases;
 /// The `REDIS` strategy's seat lock.
 pub mod lock;
+/// Who owns which partition, as last seen.
+pub mod owners;
 /// Forwarding bookings to the node that owns the seat.
 pub mod routing;
 

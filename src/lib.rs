@@ -12,8 +12,10 @@
 //! 3. A winner's transition joins the engine's group committer, which commits many of them in one
 //!    version- and fence-checked transaction through a [`store`] (PostgreSQL or embedded SQLite).
 //! 4. After the commit the [`feed`] applies the change to the node's [`view`] (the read model that
-//!    serves seat maps), and only then is the winner answered `201`.
-//! 5. Which partitions of seats this node may commit is decided by its [`leases`].
+//!    serves seat maps and seat streams), and only then is the winner answered `201`.
+//! 5. Which partitions of seats this node may commit is decided by its [`leases`]: all of them on
+//!    a single node; in a [`cluster`], a fair share held through Redis leases, with bookings for
+//!    other nodes' seats forwarded to their owner and changes crossing nodes through Redis.
 //!
 //! [`startup`] wires these together and stops them in order; [`config`] is the command line.
 //! [`loadtest`] is the client side: `boxoffice loadtest` drives a running server and checks it;
@@ -43,7 +45,7 @@ pub mod loadtest;
 pub mod startup;
 /// PostgreSQL and SQLite stores implementing the engine's journal.
 pub mod store;
-/// Logging setup and process limits.
+/// Logging, Prometheus metrics and process limits.
 pub mod telemetry;
 /// Throwaway PostgreSQL and Redis servers for `boxoffice bench`, benchmarks and tests.
 pub mod throwaway;

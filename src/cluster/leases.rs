@@ -20,7 +20,7 @@
 //! The loop only calls [`RedisLeases::tick`]; tests call it directly.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use boxoffice_actors::journal::SeatChanged;
@@ -31,6 +31,7 @@ use redis::{AsyncCommands, Script};
 use tokio_util::sync::CancellationToken;
 
 use super::feed::RedisFeed;
+use super::owners::{Owners, owner_of_value};
 use super::{Keys, NodeInfo};
 use crate::store::Store;
 use crate::view::SeatView;
@@ -72,13 +73,6 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 ";
 
-/// A node that owns a partition, as routing needs it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Owner {
-    pub node: Arc<str>,
-    pub url: Arc<str>,
-}
-
 /// What the lease loop needs from the rest of the node.
 pub struct LeaseHost {
     pub engine: Arc<Engine>,
@@ -102,13 +96,6 @@ struct LoopState {
     last_renewal: Option<Instant>,
 }
 
-/// Who owns what, as last read from Redis.
-#[derive(Default)]
-struct OwnerTable {
-    owners: Vec<Option<Arc<str>>>,
-    urls: HashMap<Arc<str>, Arc<str>>,
-}
-
 /// What one tick saw and did, for logs and tests.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct TickReport {
@@ -128,7 +115,7 @@ pub struct RedisLeases {
     host: LeaseHost,
     partitions: u32,
     state: tokio::sync::Mutex<LoopState>,
-    table: RwLock<OwnerTable>,
+    owners: Owners,
     acquire: Script,
     renew: Script,
     release: Script,
@@ -144,6 +131,7 @@ impl RedisLeases {
     ) -> Self {
         let partitions = host.engine.ownership().partitions();
         Self {
+            owners: Owners::new(redis.clone(), keys.clone(), partitions),
             redis,
             keys,
             node,
@@ -151,10 +139,6 @@ impl RedisLeases {
             host,
             partitions,
             state: tokio::sync::Mutex::default(),
-            table: RwLock::new(OwnerTable {
-                owners: vec![None; partitions as usize],
-                urls: HashMap::new(),
-            }),
             acquire: Script::new(ACQUIRE_LUA),
             renew: Script::new(RENEW_LUA),
             release: Script::new(RELEASE_LUA),
@@ -254,7 +238,7 @@ impl RedisLeases {
         for partition in gone {
             self.lose(&mut state, partition, &mut report);
         }
-        self.remember(&owners, &nodes);
+        self.owners.remember(&owners, &nodes);
 
         if nodes.contains_key(&mine) {
             self.balance(&mut state, &owners, &nodes, &mut report).await;
@@ -509,57 +493,9 @@ impl RedisLeases {
         self.publish_gauges();
     }
 
-    fn remember(&self, owners: &[Option<Arc<str>>], nodes: &HashMap<Arc<str>, Arc<str>>) {
-        let mut table = self.table.write().unwrap_or_else(|e| e.into_inner());
-        table.owners = owners.to_vec();
-        table.urls.extend(nodes.iter().map(|(id, url)| (id.clone(), url.clone())));
-    }
-
-    /// The partition's owner as last seen (refreshed every tick).
-    pub fn owner(&self, partition: PartitionId) -> Option<Owner> {
-        let table = self.table.read().unwrap_or_else(|e| e.into_inner());
-        let node = table.owners.get(partition.0 as usize)?.clone()?;
-        let url = table.urls.get(&node)?.clone();
-        Some(Owner { node, url })
-    }
-
-    /// Reads one partition's owner from Redis now (a routing miss).
-    pub async fn lookup_owner(&self, partition: PartitionId) -> redis::RedisResult<Option<Owner>> {
-        let mut redis = self.redis.clone();
-        let value: Option<String> = redis.get(self.keys.lease(partition)).await?;
-        let Some(node) = value.as_deref().and_then(owner_of_value).map(Arc::<str>::from) else {
-            self.set_owner(partition, None);
-            return Ok(None);
-        };
-        let known = self.table.read().unwrap_or_else(|e| e.into_inner()).urls.get(&node).cloned();
-        let url = match known {
-            Some(url) => url,
-            None => {
-                let url: Option<String> = redis.get(self.keys.node(&node)).await?;
-                let Some(url) = url else { return Ok(None) };
-                let url: Arc<str> = Arc::from(url.as_str());
-                self.table
-                    .write()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .urls
-                    .insert(node.clone(), url.clone());
-                url
-            }
-        };
-        self.set_owner(partition, Some(node.clone()));
-        Ok(Some(Owner { node, url }))
-    }
-
-    /// Forgets a cached owner that turned out wrong.
-    pub fn forget_owner(&self, partition: PartitionId) {
-        self.set_owner(partition, None);
-    }
-
-    fn set_owner(&self, partition: PartitionId, node: Option<Arc<str>>) {
-        let mut table = self.table.write().unwrap_or_else(|e| e.into_inner());
-        if let Some(slot) = table.owners.get_mut(partition.0 as usize) {
-            *slot = node;
-        }
+    /// Who owns which partition, as last seen.
+    pub fn owners(&self) -> &Owners {
+        &self.owners
     }
 
     pub fn node(&self) -> &NodeInfo {
@@ -570,11 +506,6 @@ impl RedisLeases {
         metrics::gauge!("boxoffice_partitions_owned")
             .set(self.host.engine.ownership().owned_count() as f64);
     }
-}
-
-/// The node id in a lease value `{node_id}:{fence}`.
-fn owner_of_value(value: &str) -> Option<&str> {
-    value.rsplit_once(':').map(|(node, _fence)| node)
 }
 
 fn redis_error(report: &mut TickReport, error: &redis::RedisError) {
@@ -593,13 +524,6 @@ fn stable_hash(text: &str) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn lease_values_name_their_node() {
-        assert_eq!(owner_of_value("node-1:17"), Some("node-1"));
-        assert_eq!(owner_of_value("a:b:3"), Some("a:b"));
-        assert_eq!(owner_of_value("garbage"), None);
-    }
 
     #[test]
     fn the_start_offset_is_stable_per_node() {

@@ -13,7 +13,8 @@ use boxoffice_actors::{EngineError, PartitionId, SeatId, UserId};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use super::leases::{Owner, RedisLeases};
+use super::leases::RedisLeases;
+use super::owners::Owner;
 use crate::booking::{Booking, BookingError};
 use crate::http::bookings::BookingDto;
 use crate::limits::FORWARD_TIMEOUT;
@@ -60,15 +61,15 @@ impl Forwarder {
         let me = self.leases.node().id.as_str();
         // The cached owner, unless it is missing or is this node (which just refused the seat:
         // the partition is being handed back, so the cache is out of date).
-        let owner = match self.leases.owner(partition).filter(|owner| &*owner.node != me) {
+        let owner = match self.leases.owners().owner(partition).filter(|owner| &*owner.node != me) {
             Some(owner) => Some(owner),
-            None => self.leases.lookup_owner(partition).await.ok().flatten(),
+            None => self.leases.owners().lookup(partition).await.ok().flatten(),
         };
         let owner = owner.filter(|owner| &*owner.node != me)?;
         match self.forward(&owner, seat, user).await {
             Forwarded::Answer(answer) => Some(answer),
             Forwarded::Retry => {
-                self.leases.forget_owner(partition);
+                self.leases.owners().forget(partition);
                 None
             }
         }

@@ -63,7 +63,7 @@ pub struct ServeArgs {
     #[arg(long, env = "BOXOFFICE_NODE_ID")]
     pub node_id: Option<String>,
 
-    /// The URL other nodes use to reach this one (default: http://<listen address>).
+    /// The URL other nodes use to reach this one (default: `http://` and the listen address).
     #[arg(long, env = "BOXOFFICE_ADVERTISE_URL")]
     pub advertise_url: Option<String>,
 

@@ -67,10 +67,10 @@ impl Application {
             bind(config.listen).with_context(|| format!("cannot listen on {}", config.listen))?;
         let node = NodeInfo {
             id: config.node_id(),
-            url: config
-                .advertise_url
-                .clone()
-                .unwrap_or_else(|| format!("http://{}", listener.local_addr().expect("bound"))),
+            url: match &config.advertise_url {
+                Some(url) => url.clone(),
+                None => format!("http://{}", listener.local_addr()?),
+            },
         };
 
         let redis = match &config.redis_url {

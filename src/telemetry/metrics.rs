@@ -94,7 +94,7 @@ const BATCH_BUCKETS: &[f64] = &[1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256
 pub fn handle() -> &'static PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
     HANDLE.get_or_init(|| {
-        let handle = PrometheusBuilder::new()
+        let builder = PrometheusBuilder::new()
             .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), SECONDS_BUCKETS)
             .and_then(|builder| {
                 builder.set_buckets_for_metric(
@@ -102,11 +102,19 @@ pub fn handle() -> &'static PrometheusHandle {
                     BATCH_BUCKETS,
                 )
             })
-            .expect("bucket lists are not empty")
-            .install_recorder()
-            .expect("the metrics recorder is installed once per process");
-        describe_and_zero();
-        handle
+            .expect("the bucket lists are non-empty constants");
+        match builder.install_recorder() {
+            Ok(handle) => {
+                describe_and_zero();
+                handle
+            }
+            // Only when something else in the process installed a recorder first (an embedding
+            // program): /metrics then shows an empty scrape instead of failing the server.
+            Err(error) => {
+                tracing::warn!(%error, "another metrics recorder is installed; /metrics will be empty");
+                PrometheusBuilder::new().build_recorder().handle()
+            }
+        }
     })
 }
 

@@ -81,6 +81,9 @@ impl Directory {
     /// Routes `command` to the seat's actor, starting one if needed, and waits for its answer.
     pub async fn execute(&self, seat: SeatId, command: Command) -> Result<Accepted, EngineError> {
         let partition = self.ownership.partition_of(seat);
+        if !self.ownership.owns(partition) {
+            return Err(EngineError::NotOwner(partition));
+        }
         // A seat the seat view does not know yet (an event created on another node a moment
         // ago) is looked up in the journal before it is called unknown.
         let fallback = if self.slots.contains_key(&seat) || self.source.seat(seat).is_some() {

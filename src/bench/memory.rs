@@ -9,7 +9,6 @@ use serde_json::{Value, json};
 use super::BenchError;
 use super::args::BenchArgs;
 use super::stack::{Stack, resident_kib};
-use crate::booking::Strategy;
 use crate::limits::SEATS_PER_ROW_MAX;
 use crate::loadtest::{self, LoadtestArgs, Scenario};
 
@@ -70,23 +69,12 @@ pub async fn measure(stack: &mut Stack, args: &BenchArgs) -> Result<Memory, Benc
     let (rss_loaded_kib, _) = resident(pid)?;
     eprintln!("bench: memory: activating {} seat actors…", args.memory_actors);
     let activate = LoadtestArgs {
-        scenario: Scenario::Distinct,
-        url: stack.url.clone(),
         event: first_event,
-        admin_token: None,
         requests: Some(args.memory_actors),
         concurrency: args.concurrency,
         duration: Some(std::time::Duration::from_secs(120)),
-        strategy: Strategy::Actor,
-        seat: None,
-        seats: None,
-        zipf_exponent: None,
-        seed: None,
-        taken: false,
-        rate: None,
-        retry_503: false,
-        json: false,
         no_progress: args.no_progress,
+        ..LoadtestArgs::new(Scenario::Distinct, &stack.url)
     };
     let activation = loadtest::run_scenario(&activate)
         .await

@@ -64,23 +64,11 @@ pub async fn run_all(url: &str, server_pid: u32, args: &BenchArgs) -> Result<Vec
     };
     let mut runs = Vec::new();
     let base = |scenario, strategy| LoadtestArgs {
-        scenario,
-        url: url.to_owned(),
-        event: None,
-        admin_token: None,
-        requests: None,
         concurrency: args.concurrency,
         duration: Some(RUN_BOUND),
         strategy,
-        seat: None,
-        seats: None,
-        zipf_exponent: None,
-        seed: None,
-        taken: false,
-        rate: None,
-        retry_503: false,
-        json: false,
         no_progress: args.no_progress,
+        ..LoadtestArgs::new(scenario, url)
     };
 
     let ceiling = LoadtestArgs {

@@ -134,6 +134,30 @@ pub struct LoadtestArgs {
 }
 
 impl LoadtestArgs {
+    /// A run of `scenario` against `url` with every other setting at its command-line default,
+    /// for drivers (`boxoffice bench`) that set the few they care about with `..`.
+    pub fn new(scenario: Scenario, url: &str) -> Self {
+        Self {
+            scenario,
+            url: url.to_owned(),
+            event: None,
+            admin_token: None,
+            requests: None,
+            concurrency: DEFAULT_CONCURRENCY,
+            duration: None,
+            strategy: Strategy::Actor,
+            seat: None,
+            taken: false,
+            rate: None,
+            seats: None,
+            zipf_exponent: None,
+            seed: None,
+            retry_503: false,
+            json: false,
+            no_progress: false,
+        }
+    }
+
     /// Checks the settings together, before anything is sent.
     pub fn validate(&self) -> Result<(), LoadtestError> {
         let fail = |message: String| Err(LoadtestError::Usage(message));

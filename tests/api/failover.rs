@@ -27,7 +27,7 @@ async fn book(client: &reqwest::Client, address: &str, seat: i64, user: &str) ->
 async fn survivors_serve_a_killed_owners_partitions_within_ttl_plus_one_second() {
     let mut cluster = TestCluster::start(3, TTL_MS).await;
     cluster.wait_balanced(Duration::from_secs(20)).await;
-    let (event, seats) = cluster.create_event("Failover", 30, 100).await;
+    let (event, seats) = cluster.create_event("Failover", 200, 100).await;
     let hot_seat = seats[0];
     let partition = hot_seat as u64 % PARTITIONS as u64;
     let victim_id = cluster.lease_owner(partition).await.expect("the hot partition has an owner");
@@ -56,7 +56,11 @@ async fn survivors_serve_a_killed_owners_partitions_within_ttl_plus_one_second()
     let after = load.booked() + 200;
     let deadline = Instant::now() + Duration::from_secs(10);
     while load.booked() < after {
-        assert!(Instant::now() < deadline, "bookings did not continue after the failover");
+        assert!(
+            Instant::now() < deadline,
+            "bookings did not continue after the failover ({} seats left)",
+            load.seats_left()
+        );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     let attempts = load.stop().await;
@@ -182,7 +186,7 @@ async fn a_paused_owner_commits_nothing_after_its_partition_moved() {
 async fn a_joining_node_takes_its_share_without_a_failed_or_double_booking() {
     let mut cluster = TestCluster::start(3, TTL_MS).await;
     cluster.wait_balanced(Duration::from_secs(20)).await;
-    let (event, seats) = cluster.create_event("Join", 40, 100).await;
+    let (event, seats) = cluster.create_event("Join", 200, 100).await;
 
     let load = Load::start(&cluster.client, cluster.addresses(), seats, 16);
     let warm = Instant::now() + Duration::from_secs(5);
@@ -197,7 +201,11 @@ async fn a_joining_node_takes_its_share_without_a_failed_or_double_booking() {
     let after = load.booked() + 300;
     let deadline = Instant::now() + Duration::from_secs(10);
     while load.booked() < after {
-        assert!(Instant::now() < deadline, "bookings stalled after the join");
+        assert!(
+            Instant::now() < deadline,
+            "bookings stalled after the join ({} seats left)",
+            load.seats_left()
+        );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     let attempts = load.stop().await;
@@ -217,7 +225,9 @@ async fn bookings_stop_honestly_while_redis_is_down_and_resume_when_it_returns()
     let mut redis = RedisServer::start();
     let cluster = TestCluster::start_with_redis(2, TTL_MS, &redis.url).await;
     cluster.wait_balanced(Duration::from_secs(20)).await;
-    let (event, seats) = cluster.create_event("Outage", 50, 100).await;
+    // Enough seats that the load cannot run out of them: each seat is tried once, and before
+    // the leases lapse the nodes keep booking at full speed.
+    let (event, seats) = cluster.create_event("Outage", 200, 100).await;
 
     let load = Load::start(&cluster.client, cluster.addresses(), seats, 8);
     let warm = Instant::now() + Duration::from_secs(5);
@@ -235,7 +245,13 @@ async fn bookings_stop_honestly_while_redis_is_down_and_resume_when_it_returns()
 
     let deadline = Instant::now() + Duration::from_secs(20);
     while load.booked() < before_restart + 200 {
-        assert!(Instant::now() < deadline, "bookings did not resume after Redis returned");
+        assert!(
+            Instant::now() < deadline,
+            "bookings did not resume after Redis returned: {} before the restart, {} now, {} seats left",
+            before_restart,
+            load.booked(),
+            load.seats_left()
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let attempts = load.stop().await;

@@ -24,6 +24,8 @@ pub struct Attempt {
 
 pub struct Load {
     stop: Arc<AtomicBool>,
+    next: Arc<AtomicUsize>,
+    seats: usize,
     targets: Arc<RwLock<Vec<String>>>,
     booked: Arc<AtomicUsize>,
     workers: Vec<JoinHandle<Vec<Attempt>>>,
@@ -41,6 +43,7 @@ impl Load {
         let targets = Arc::new(RwLock::new(targets));
         let booked = Arc::new(AtomicUsize::new(0));
         let next = Arc::new(AtomicUsize::new(0));
+        let seat_count = seats.len();
         let seats = Arc::new(seats);
         let workers = (0..concurrency)
             .map(|_| {
@@ -95,12 +98,17 @@ impl Load {
                 })
             })
             .collect();
-        Self { stop, targets, booked, workers }
+        Self { stop, next, seats: seat_count, targets, booked, workers }
     }
 
     /// Where the next requests go (e.g. without a node that was killed, with one that joined).
     pub fn set_targets(&self, targets: Vec<String>) {
         *self.targets.write().unwrap() = targets;
+    }
+
+    /// Seats not tried yet: a wait for more `201`s must not outlast them.
+    pub fn seats_left(&self) -> usize {
+        self.seats.saturating_sub(self.next.load(Ordering::Relaxed))
     }
 
     /// `201`s so far.

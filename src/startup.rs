@@ -122,7 +122,8 @@ impl Application {
                 tokio::spawn(redis_leases.clone().run(leases_stop.clone()));
                 let secret = config.cluster_secret.as_deref().unwrap_or_default();
                 let parts = ClusterParts {
-                    forwarder: Forwarder::new(redis_leases.clone(), secret),
+                    forwarder: Forwarder::new(redis_leases.clone(), secret)
+                        .context("cannot build the HTTP client that forwards bookings")?,
                     locks: SeatLocks::new(redis.locks.clone(), keys.clone(), &node.id),
                 };
                 let cluster = Cluster { feed: remote_feed, leases_stop, feed_stop };

@@ -41,13 +41,12 @@ enum Forwarded {
 }
 
 impl Forwarder {
-    pub fn new(leases: Arc<RedisLeases>, secret: &str) -> Self {
+    pub fn new(leases: Arc<RedisLeases>, secret: &str) -> reqwest::Result<Self> {
         let client = reqwest::Client::builder()
             .timeout(FORWARD_TIMEOUT)
             .pool_max_idle_per_host(256)
-            .build()
-            .expect("an HTTP client without TLS always builds");
-        Self { client, leases, secret: Arc::from(secret) }
+            .build()?;
+        Ok(Self { client, leases, secret: Arc::from(secret) })
     }
 
     /// Sends the booking to the partition's owner if there is one other than this node.

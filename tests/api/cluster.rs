@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use crate::helpers::cluster::{PARTITIONS, TestCluster};
-use crate::helpers::{SeatStream, all_at_once, status_counts};
+use crate::helpers::{SeatStream, all_at_once, book_each_seat, status_counts};
 
 const HOT_USERS: usize = 5_000;
 const TTL_MS: u64 = 5_000;
@@ -70,13 +70,7 @@ async fn distinct_seats_over_three_nodes_all_win_on_spread_partitions_with_forwa
     let (event, seats) = cluster.create_event("Spread", 30, 100).await;
     assert_eq!(seats.len(), 3_000);
 
-    let results = all_at_once(seats.len(), |client, i| {
-        client
-            .post(format!("{}/api/v1/bookings", addresses[i % addresses.len()]))
-            .json(&json!({ "seatId": seats[i], "userId": format!("u-{i}") }))
-            .send()
-    })
-    .await;
+    let results = book_each_seat(&addresses, &seats, None).await;
 
     assert_eq!(status_counts(&results).get(&201), Some(&3_000), "{:?}", status_counts(&results));
     let won: HashSet<i64> =

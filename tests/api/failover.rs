@@ -36,11 +36,7 @@ async fn survivors_serve_a_killed_owners_partitions_within_ttl_plus_one_second()
         (0..3).filter(|&i| i != victim).map(|i| cluster.node(i).address.clone()).collect();
 
     let load = Load::start(&cluster.client, cluster.addresses(), seats[1..].to_vec(), 16);
-    let warm = Instant::now() + Duration::from_secs(5);
-    while load.booked() < 200 {
-        assert!(Instant::now() < warm, "the load never got going");
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    load.wait_for_booked(200, Duration::from_secs(5), "the load never got going").await;
     load.set_targets(survivors.clone());
     cluster.nodes[victim].take().expect("running").kill();
     let killed_at = Instant::now();
@@ -54,15 +50,12 @@ async fn survivors_serve_a_killed_owners_partitions_within_ttl_plus_one_second()
     assert!(failover <= TTL + Duration::from_secs(1), "failover took {failover:?} (TTL {TTL:?})");
 
     let after = load.booked() + 200;
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while load.booked() < after {
-        assert!(
-            Instant::now() < deadline,
-            "bookings did not continue after the failover ({} seats left)",
-            load.seats_left()
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    load.wait_for_booked(
+        after,
+        Duration::from_secs(10),
+        "bookings did not continue after the failover",
+    )
+    .await;
     let attempts = load.stop().await;
     eprintln!("failover load: {:?}", answer_counts(&attempts));
     assert_every_201_is_durable(&cluster.db, event, &attempts).await;
@@ -189,25 +182,13 @@ async fn a_joining_node_takes_its_share_without_a_failed_or_double_booking() {
     let (event, seats) = cluster.create_event("Join", 200, 100).await;
 
     let load = Load::start(&cluster.client, cluster.addresses(), seats, 16);
-    let warm = Instant::now() + Duration::from_secs(5);
-    while load.booked() < 200 {
-        assert!(Instant::now() < warm, "the load never got going");
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    load.wait_for_booked(200, Duration::from_secs(5), "the load never got going").await;
     let joined = cluster.add_node().await;
     let owned = cluster.wait_balanced(Duration::from_secs(15)).await;
     assert_eq!(owned[&joined], PARTITIONS / 4, "the new node owns its share: {owned:?}");
     load.set_targets(cluster.addresses());
     let after = load.booked() + 300;
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while load.booked() < after {
-        assert!(
-            Instant::now() < deadline,
-            "bookings stalled after the join ({} seats left)",
-            load.seats_left()
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    load.wait_for_booked(after, Duration::from_secs(10), "bookings stalled after the join").await;
     let attempts = load.stop().await;
     let counts = answer_counts(&attempts);
     eprintln!("join load: {counts:?}");
@@ -230,11 +211,7 @@ async fn bookings_stop_honestly_while_redis_is_down_and_resume_when_it_returns()
     let (event, seats) = cluster.create_event("Outage", 200, 100).await;
 
     let load = Load::start(&cluster.client, cluster.addresses(), seats, 8);
-    let warm = Instant::now() + Duration::from_secs(5);
-    while load.booked() < 100 {
-        assert!(Instant::now() < warm, "the load never got going");
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    load.wait_for_booked(100, Duration::from_secs(5), "the load never got going").await;
     redis.stop();
     let stopped_at = Instant::now();
     // The outage itself: bookings keep arriving, nodes cannot renew their leases.
@@ -243,17 +220,12 @@ async fn bookings_stop_honestly_while_redis_is_down_and_resume_when_it_returns()
     redis.restart();
     let restarted_at = Instant::now();
 
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while load.booked() < before_restart + 200 {
-        assert!(
-            Instant::now() < deadline,
-            "bookings did not resume after Redis returned: {} before the restart, {} now, {} seats left",
-            before_restart,
-            load.booked(),
-            load.seats_left()
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    load.wait_for_booked(
+        before_restart + 200,
+        Duration::from_secs(20),
+        "bookings did not resume after Redis returned",
+    )
+    .await;
     let attempts = load.stop().await;
     eprintln!("outage load: {:?}", answer_counts(&attempts));
     assert_every_201_is_durable(&cluster.db, event, &attempts).await;

@@ -321,13 +321,7 @@ impl TestApp {
 
     /// The seat ids of an event in layout order.
     pub async fn seat_ids(&self, event: i64) -> Vec<i64> {
-        let seats: Vec<Value> = self
-            .get(&format!("/api/v1/events/{event}/seats"))
-            .await
-            .json()
-            .await
-            .expect("seats JSON");
-        seats.iter().map(|seat| seat["seatId"].as_i64().expect("seatId")).collect()
+        seat_ids_at(&self.client, &self.address, event).await
     }
 
     /// Stops the server gracefully and waits for it.
@@ -365,6 +359,39 @@ where
         results.push(task.await.expect("a request task"));
     }
     results
+}
+
+/// The seat ids of an event in layout order, as the node at `address` serves them.
+pub async fn seat_ids_at(client: &reqwest::Client, address: &str, event: i64) -> Vec<i64> {
+    let seats: Vec<Value> = client
+        .get(format!("{address}/api/v1/events/{event}/seats"))
+        .send()
+        .await
+        .expect("GET the seat map")
+        .json()
+        .await
+        .expect("seats JSON");
+    seats.iter().map(|seat| seat["seatId"].as_i64().expect("seatId")).collect()
+}
+
+/// Books every seat once, all at once, spreading the requests over `addresses` in turn, with
+/// `strategy` if given. Returns each answer's status and body, in the order of `seats`.
+pub async fn book_each_seat(
+    addresses: &[String],
+    seats: &[i64],
+    strategy: Option<&str>,
+) -> Vec<(u16, Value)> {
+    all_at_once(seats.len(), |client, i| {
+        let mut body = json!({ "seatId": seats[i], "userId": format!("u-{i}") });
+        if let Some(strategy) = strategy {
+            body["strategy"] = json!(strategy);
+        }
+        client
+            .post(format!("{}/api/v1/bookings", addresses[i % addresses.len()]))
+            .json(&body)
+            .send()
+    })
+    .await
 }
 
 /// Counts of each status in `results`.

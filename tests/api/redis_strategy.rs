@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use crate::helpers::cluster::TestCluster;
-use crate::helpers::{all_at_once, spawn_cluster_app, status_counts};
+use crate::helpers::{book_each_seat, spawn_cluster_app, status_counts};
 
 const HOT_USERS: usize = 5_000;
 /// Attempts per user: a `503` (the lock was held by a request still deciding, or Redis was slow
@@ -83,13 +83,7 @@ async fn the_redis_strategy_books_distinct_seats_on_one_node() {
     let app = spawn_cluster_app().await;
     let event = app.create_event("Redis distinct", 20, 100).await;
     let seats = app.seat_ids(event).await;
-    let results = all_at_once(seats.len(), |client, i| {
-        client
-            .post(format!("{}/api/v1/bookings", app.address))
-            .json(&json!({ "seatId": seats[i], "userId": format!("u-{i}"), "strategy": "REDIS" }))
-            .send()
-    })
-    .await;
+    let results = book_each_seat(std::slice::from_ref(&app.address), &seats, Some("REDIS")).await;
     assert_eq!(status_counts(&results).get(&201), Some(&2_000), "{:?}", status_counts(&results));
     assert_eq!(app.db.bookings_of_event(event).await, 2_000);
     assert_eq!(app.db.double_booked_seats().await, 0);
@@ -109,13 +103,7 @@ async fn the_redis_strategy_books_distinct_seats_over_three_nodes() {
     let cluster = TestCluster::start(3, 5_000).await;
     let (event, seats) = cluster.create_event("Redis spread", 30, 100).await;
     let addresses = cluster.addresses();
-    let results = all_at_once(seats.len(), |client, i| {
-        client
-            .post(format!("{}/api/v1/bookings", addresses[i % 3]))
-            .json(&json!({ "seatId": seats[i], "userId": format!("u-{i}"), "strategy": "REDIS" }))
-            .send()
-    })
-    .await;
+    let results = book_each_seat(&addresses, &seats, Some("REDIS")).await;
     assert_eq!(status_counts(&results).get(&201), Some(&3_000), "{:?}", status_counts(&results));
     let won: HashSet<i64> = results.iter().map(|(_, b)| b["seatId"].as_i64().unwrap()).collect();
     assert_eq!(won.len(), 3_000);

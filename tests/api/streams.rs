@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::helpers::{Db, SeatStream, all_at_once, spawn_app, spawn_app_with, status_counts};
+use crate::helpers::{Db, SeatStream, book_each_seat, spawn_app, spawn_app_with, status_counts};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stream_client_gets_a_snapshot_then_each_committed_change() {
@@ -52,13 +52,7 @@ async fn a_client_that_falls_behind_gets_a_fresh_snapshot_not_a_closed_stream() 
     assert_eq!(stream.next().await.unwrap().0, "snapshot");
 
     // Commits arrive in batches of hundreds, published faster than the client is read.
-    let results = all_at_once(seats.len(), |client, i| {
-        client
-            .post(format!("{}/api/v1/bookings", app.address))
-            .json(&json!({ "seatId": seats[i], "userId": format!("u-{i}") }))
-            .send()
-    })
-    .await;
+    let results = book_each_seat(std::slice::from_ref(&app.address), &seats, None).await;
     assert_eq!(status_counts(&results).get(&201), Some(&seats.len()));
 
     let expected = app.db.seat_map(event).await;
@@ -98,13 +92,7 @@ async fn a_hundred_stream_clients_end_with_the_database_seat_map() {
         })
         .collect();
 
-    let results = all_at_once(seats.len(), |client, i| {
-        client
-            .post(format!("{}/api/v1/bookings", app.address))
-            .json(&json!({ "seatId": seats[i], "userId": format!("u-{i}") }))
-            .send()
-    })
-    .await;
+    let results = book_each_seat(std::slice::from_ref(&app.address), &seats, None).await;
     assert_eq!(status_counts(&results).get(&201), Some(&2_000));
 
     let expected = app.db.seat_map(event).await;

@@ -155,16 +155,7 @@ impl TestCluster {
                 tokio::time::sleep(Duration::from_millis(20)).await;
             }
         }
-        let seats: Vec<Value> = self
-            .client
-            .get(format!("{}/api/v1/events/{event}/seats", addresses[0]))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        (event, seats.iter().map(|s| s["seatId"].as_i64().unwrap()).collect())
+        (event, super::seat_ids_at(&self.client, &addresses[0], event).await)
     }
 
     /// Waits (bounded) until a node other than `not` holds the partition's lease; returns it.

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use tokio::task::JoinHandle;
@@ -114,6 +114,21 @@ impl Load {
     /// `201`s so far.
     pub fn booked(&self) -> usize {
         self.booked.load(Ordering::Relaxed)
+    }
+
+    /// Waits until `count` bookings were answered `201`, or fails after `within`, saying what
+    /// was awaited (`what`) and how far it got.
+    pub async fn wait_for_booked(&self, count: usize, within: Duration, what: &str) {
+        let deadline = Instant::now() + within;
+        while self.booked() < count {
+            assert!(
+                Instant::now() < deadline,
+                "{what}: {} of {count} bookings within {within:?} ({} seats left untried)",
+                self.booked(),
+                self.seats_left()
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
     }
 
     pub async fn stop(self) -> Vec<Attempt> {
